@@ -1,0 +1,263 @@
+package dev.managedprocesses;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.StreamSink;
+import dev.managedprocesses.internal.TreeStopper;
+import dev.managedprocesses.os.ProcessId;
+import dev.managedprocesses.os.ProcessInfo;
+import dev.managedprocesses.os.ProcessTable;
+
+/**
+ * A running process and its bookkeeping: state, timeout, output, and the stop of its tree.
+ */
+final class DefaultManagedProcess implements ManagedProcess {
+
+	private final ManagedProcessFactory factory;
+
+	private final Process process;
+
+	private final ProcessId id;
+
+	private final String name;
+
+	private final List<String> command;
+
+	private final String treeId;
+
+	private final Instant startedAt;
+
+	private final Duration gracePeriod;
+
+	private final StreamSink stdout;
+
+	private final StreamSink stderr;
+
+	private final FailureRecorder failures;
+
+	private final java.nio.charset.Charset charset;
+
+	private final TreeStopper.Tree tree;
+
+	private final AtomicReference<ProcessState> state = new AtomicReference<>(ProcessState.RUNNING);
+
+	private volatile ProcessOutcome requestedOutcome;
+
+	/** Completes when every stop of the tree asked so far has ended. */
+	private volatile CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+
+	private final CompletableFuture<Void> exitedAndDrained = new CompletableFuture<>();
+
+	private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
+
+	private volatile ScheduledFuture<?> timeoutTask;
+
+	DefaultManagedProcess(ManagedProcessFactory factory, Process process, ProcessId id, String name,
+			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
+			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset) {
+		this.factory = factory;
+		this.process = process;
+		this.id = id;
+		this.name = name;
+		this.command = command;
+		this.treeId = treeId;
+		this.startedAt = startedAt;
+		this.gracePeriod = gracePeriod;
+		this.stdout = stdout;
+		this.stderr = stderr;
+		this.failures = failures;
+		this.charset = charset;
+		this.tree = new TreeStopper.Tree(id, treeId::equals);
+	}
+
+	void scheduleTimeout(Duration timeout) {
+		if (timeout != null) {
+			this.timeoutTask = this.factory.scheduler()
+				.schedule(() -> stopTree(ProcessOutcome.TIMED_OUT, this.gracePeriod), timeout.toNanos(),
+						TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/** Called once the process has exited and its output pump (if any) has finished. */
+	void exitedAndDrained() {
+		this.exitedAndDrained.complete(null);
+		this.exitedAndDrained.thenCompose((ignored) -> this.stopped).whenComplete((ignored, ex) -> finish());
+	}
+
+	private void finish() {
+		ScheduledFuture<?> timeout = this.timeoutTask;
+		if (timeout != null) {
+			timeout.cancel(false);
+		}
+		ProcessOutcome outcome = (this.requestedOutcome != null) ? this.requestedOutcome : ProcessOutcome.EXITED;
+		int exitCode = exitCode();
+		String out = (this.stdout != null) ? this.stdout.capture().text(this.charset) : "";
+		String err = (this.stderr != null) ? this.stderr.capture().text(this.charset) : "";
+		boolean truncated = (this.stdout != null && this.stdout.capture().truncated())
+				|| (this.stderr != null && this.stderr.capture().truncated());
+		ProcessResult processResult = new ProcessResult(this.id.pid(), this.name, this.command, outcome, exitCode,
+				this.tree.killed(), out, err, truncated, this.startedAt, Instant.now(), this.failures.first());
+		this.state.set(outcome.toState());
+		this.factory.finished(this, processResult);
+		this.result.complete(processResult);
+	}
+
+	private int exitCode() {
+		try {
+			return this.process.exitValue();
+		}
+		catch (IllegalThreadStateException ex) {
+			// cannot happen after exit; keep the result honest rather than throw from a completion
+			return -1;
+		}
+	}
+
+	CompletableFuture<ProcessResult> stopTree(ProcessOutcome outcome, Duration grace) {
+		while (true) {
+			ProcessState current = this.state.get();
+			if (current.isFinished()) {
+				return this.result;
+			}
+			if (current == ProcessState.RUNNING) {
+				if (!this.state.compareAndSet(current, ProcessState.STOPPING)) {
+					continue;
+				}
+				this.requestedOutcome = outcome;
+			}
+			else if (!grace.isZero()) {
+				// already stopping: a second graceful stop adds nothing
+				return this.result;
+			}
+			break;
+		}
+		CompletableFuture<Void> stop = this.factory.treeStopper().stop(List.of(this.tree), grace);
+		synchronized (this) {
+			this.stopped = CompletableFuture.allOf(this.stopped, stop);
+		}
+		return this.result;
+	}
+
+	TreeStopper.Tree tree() {
+		return this.tree;
+	}
+
+	/** For shutdown: marks the process as being stopped, answering whether it still was running. */
+	boolean markStopping(CompletableFuture<Void> stop) {
+		if (this.state.compareAndSet(ProcessState.RUNNING, ProcessState.STOPPING)) {
+			this.requestedOutcome = ProcessOutcome.STOPPED;
+		}
+		if (this.state.get().isFinished()) {
+			return false;
+		}
+		synchronized (this) {
+			this.stopped = CompletableFuture.allOf(this.stopped, stop);
+		}
+		return true;
+	}
+
+	@Override
+	public long pid() {
+		return this.id.pid();
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public List<String> command() {
+		return this.command;
+	}
+
+	@Override
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	@Override
+	public ProcessState state() {
+		return this.state.get();
+	}
+
+	@Override
+	public CompletableFuture<ProcessResult> onExit() {
+		// a copy, so a caller completing or cancelling it cannot disturb the process's own future
+		return this.result.thenApply((r) -> r);
+	}
+
+	@Override
+	public ProcessResult await() throws InterruptedException {
+		try {
+			return this.result.get();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Result of pid " + pid() + " failed", ex.getCause());
+		}
+	}
+
+	@Override
+	public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
+		try {
+			return Optional.of(this.result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+		}
+		catch (TimeoutException ex) {
+			return Optional.empty();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException("Result of pid " + pid() + " failed", ex.getCause());
+		}
+	}
+
+	@Override
+	public CompletableFuture<ProcessResult> stop() {
+		return stopTree(ProcessOutcome.STOPPED, this.gracePeriod).thenApply((r) -> r);
+	}
+
+	@Override
+	public CompletableFuture<ProcessResult> kill() {
+		return stopTree(ProcessOutcome.STOPPED, Duration.ZERO).thenApply((r) -> r);
+	}
+
+	@Override
+	public List<ProcessInfo> descendants() {
+		if (this.state.get().isFinished()) {
+			return List.of();
+		}
+		ProcessTable table = ProcessTable.read(this.factory.operatingSystem());
+		return this.factory.treeStopper().members(List.of(this.tree), table).get(this.tree);
+	}
+
+	@Override
+	public String treeId() {
+		return this.treeId;
+	}
+
+	@Override
+	public String outputTail(int maxChars) {
+		StringBuilder tail = new StringBuilder();
+		if (this.stdout != null) {
+			tail.append(this.stdout.capture().tail(this.charset, maxChars));
+		}
+		if (this.stderr != null) {
+			tail.append(this.stderr.capture().tail(this.charset, maxChars));
+		}
+		return tail.toString();
+	}
+
+	@Override
+	public String toString() {
+		return "ManagedProcess[pid=" + pid() + ", name=" + this.name + ", state=" + state() + "]";
+	}
+
+}

@@ -1,0 +1,110 @@
+package dev.managedprocesses;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import dev.managedprocesses.os.ProcessInfo;
+
+/**
+ * A process started through a {@link ManagedProcessFactory}: tracked while it runs, stopped with its whole
+ * tree, and completed with an immutable {@link ProcessResult}.
+ * <p>
+ * Named after {@link ProcessHandle}: short verbs, {@link Optional} instead of {@code null},
+ * {@link CompletableFuture} for completion.
+ */
+public interface ManagedProcess {
+
+	/**
+	 * The operating system's process id.
+	 * @return the pid
+	 */
+	long pid();
+
+	/**
+	 * The label given with {@code name(...)}, or the executable's file name.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * The command, executable first.
+	 * @return the command
+	 */
+	List<String> command();
+
+	/**
+	 * When the process started.
+	 * @return the start instant
+	 */
+	Instant startedAt();
+
+	/**
+	 * Where the process is in its life now.
+	 * @return the state
+	 */
+	ProcessState state();
+
+	/**
+	 * Completes with the result once the process has ended, its output is drained, its streams are closed
+	 * and, if it was stopped, its whole tree is gone. Never completes exceptionally.
+	 * @return the future result
+	 */
+	CompletableFuture<ProcessResult> onExit();
+
+	/**
+	 * Waits for the result. An interrupted caller gets {@link InterruptedException}; the process stays
+	 * tracked and is still stopped by its timeout or at shutdown.
+	 * @return the result
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 */
+	ProcessResult await() throws InterruptedException;
+
+	/**
+	 * Waits at most {@code timeout} for the result. Does not stop the process when the time runs out.
+	 * @param timeout how long to wait
+	 * @return the result, or empty when the process is still running
+	 * @throws InterruptedException if the waiting thread is interrupted
+	 */
+	Optional<ProcessResult> await(Duration timeout) throws InterruptedException;
+
+	/**
+	 * Stops the process and every descendant gracefully: {@code SIGTERM}, then {@code SIGKILL} after the
+	 * grace period for whatever is still alive. Does nothing to a process that already ended.
+	 * @return the future result, as {@link #onExit()}
+	 */
+	CompletableFuture<ProcessResult> stop();
+
+	/**
+	 * Kills the process and every descendant now, with {@code SIGKILL}.
+	 * @return the future result, as {@link #onExit()}
+	 */
+	CompletableFuture<ProcessResult> kill();
+
+	/**
+	 * The live descendants of the process right now (children, grandchildren, and orphans of the tree that
+	 * were re-parented), as far as the platform can tell. Reads the process table once; to describe many
+	 * processes, take one {@link ProcessTable} and ask it with {@link ProcessTable#treeOf(ManagedProcess)}.
+	 * @return the descendants, empty when the process has ended
+	 */
+	List<ProcessInfo> descendants();
+
+	/**
+	 * The tree marker: every process of this tree inherits the environment variable
+	 * {@link ManagedProcessFactory#TREE_VARIABLE} with this value, which finds descendants that double-forked
+	 * away from their parent.
+	 * @return the marker value, unique per process
+	 */
+	String treeId();
+
+	/**
+	 * The last part of the output captured so far (standard output then standard error), for showing
+	 * progress.
+	 * @param maxChars how many characters at most per stream
+	 * @return the tail of what was captured so far
+	 */
+	String outputTail(int maxChars);
+
+}

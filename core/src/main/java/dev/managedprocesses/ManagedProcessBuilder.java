@@ -1,0 +1,323 @@
+package dev.managedprocesses;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Describes one process to start, fluently; got from {@link ManagedProcessFactory#command(String...)}.
+ * <p>
+ * Arguments are an argv, never a shell string. Every setter checks its value at once and throws
+ * {@link IllegalArgumentException} or {@link NullPointerException} naming it; {@link #start()} then checks
+ * what can only be checked against the file system (executable, directory) and throws
+ * {@link ProcessStartException} before anything starts. A builder is not thread safe; it may be used to
+ * start several processes.
+ */
+public final class ManagedProcessBuilder {
+
+	private final ManagedProcessFactory factory;
+
+	final List<String> command;
+
+	String name;
+
+	Path directory;
+
+	final Map<String, String> environment = new LinkedHashMap<>();
+
+	boolean inheritEnvironment = true;
+
+	Duration timeout;
+
+	Duration gracePeriod;
+
+	byte[] inputBytes;
+
+	Path inputFile;
+
+	int captureLimit;
+
+	boolean discardOutput;
+
+	Path outputFile;
+
+	Path errorFile;
+
+	Consumer<String> outputLines;
+
+	Consumer<String> errorLines;
+
+	boolean logOutput;
+
+	Charset charset = StandardCharsets.UTF_8;
+
+	ManagedProcessBuilder(ManagedProcessFactory factory, List<String> command) {
+		Objects.requireNonNull(command, "command must not be null");
+		if (command.isEmpty()) {
+			throw new IllegalArgumentException("command must not be empty");
+		}
+		for (int i = 0; i < command.size(); i++) {
+			if (command.get(i) == null) {
+				throw new IllegalArgumentException("command argument " + i + " must not be null: " + command);
+			}
+		}
+		if (command.get(0).isBlank()) {
+			throw new IllegalArgumentException("executable must not be blank: " + command);
+		}
+		this.factory = factory;
+		this.command = List.copyOf(new ArrayList<>(command));
+		ManagedProcessFactory.Settings settings = factory.settings();
+		this.timeout = settings.defaultTimeout().orElse(null);
+		this.gracePeriod = settings.gracePeriod();
+		this.captureLimit = settings.captureLimit();
+	}
+
+	/**
+	 * A label shown in the endpoint, the logs and the metrics; defaults to the executable's file name.
+	 * Keep it low in cardinality: it becomes a metric tag.
+	 * @param name the label
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder name(String name) {
+		Objects.requireNonNull(name, "name must not be null");
+		if (name.isBlank()) {
+			throw new IllegalArgumentException("name must not be blank");
+		}
+		this.name = name;
+		return this;
+	}
+
+	/**
+	 * The working directory; it must exist when {@link #start()} is called.
+	 * @param directory the directory
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder directory(Path directory) {
+		this.directory = Objects.requireNonNull(directory, "directory must not be null");
+		return this;
+	}
+
+	/**
+	 * Sets one environment variable.
+	 * @param name the name
+	 * @param value the value
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder environment(String name, String value) {
+		Objects.requireNonNull(name, "environment variable name must not be null");
+		Objects.requireNonNull(value, () -> "value of environment variable " + name + " must not be null");
+		if (name.isEmpty() || name.indexOf('=') >= 0) {
+			throw new IllegalArgumentException("invalid environment variable name '" + name + "'");
+		}
+		this.environment.put(name, value);
+		return this;
+	}
+
+	/**
+	 * Sets environment variables.
+	 * @param variables the variables
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder environment(Map<String, String> variables) {
+		Objects.requireNonNull(variables, "environment must not be null");
+		variables.forEach(this::environment);
+		return this;
+	}
+
+	/**
+	 * Whether the child starts with this JVM's environment (the default) or only with the variables set here.
+	 * @param inherit {@code true} to inherit
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder inheritEnvironment(boolean inherit) {
+		this.inheritEnvironment = inherit;
+		return this;
+	}
+
+	/**
+	 * Stops the process, whole tree, when it runs longer than this; its outcome is then
+	 * {@link ProcessOutcome#TIMED_OUT}.
+	 * @param timeout a positive duration
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder timeout(Duration timeout) {
+		this.timeout = positive(timeout, "timeout");
+		return this;
+	}
+
+	/**
+	 * How long the tree may take to end after {@code SIGTERM} before it gets {@code SIGKILL}.
+	 * @param gracePeriod a positive duration
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder gracePeriod(Duration gracePeriod) {
+		this.gracePeriod = positive(gracePeriod, "gracePeriod");
+		return this;
+	}
+
+	/**
+	 * Text for the process's standard input (UTF-8). Without any {@code input(...)} standard input is closed
+	 * at start, so a child that reads it gets end-of-file instead of hanging.
+	 * @param text the input
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder input(String text) {
+		Objects.requireNonNull(text, "input must not be null");
+		return input(text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Bytes for the process's standard input.
+	 * @param bytes the input
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder input(byte[] bytes) {
+		Objects.requireNonNull(bytes, "input must not be null");
+		this.inputBytes = bytes.clone();
+		this.inputFile = null;
+		return this;
+	}
+
+	/**
+	 * A file for the process's standard input.
+	 * @param file the file; it must exist when {@link #start()} is called
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder input(Path file) {
+		this.inputFile = Objects.requireNonNull(file, "input file must not be null");
+		this.inputBytes = null;
+		return this;
+	}
+
+	/**
+	 * Captures standard output and standard error, at most {@code limit} bytes each; past that the first
+	 * and last halves are kept and {@link ProcessResult#outputTruncated()} is set. Output is always drained,
+	 * whatever the limit.
+	 * @param limit the most bytes kept per stream, 0 or more
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder captureOutput(int limit) {
+		if (limit < 0) {
+			throw new IllegalArgumentException("capture limit must not be negative, was " + limit);
+		}
+		this.captureLimit = limit;
+		this.discardOutput = false;
+		return this;
+	}
+
+	/**
+	 * Sends standard output and standard error nowhere, without any reading thread.
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder discardOutput() {
+		this.discardOutput = true;
+		this.outputFile = null;
+		this.errorFile = null;
+		return this;
+	}
+
+	/**
+	 * Writes standard output to a file (created or truncated), without any reading thread.
+	 * @param file the file
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder redirectOutput(Path file) {
+		this.outputFile = Objects.requireNonNull(file, "output file must not be null");
+		return this;
+	}
+
+	/**
+	 * Writes standard error to a file (created or truncated), without any reading thread.
+	 * @param file the file
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder redirectError(Path file) {
+		this.errorFile = Objects.requireNonNull(file, "error file must not be null");
+		return this;
+	}
+
+	/**
+	 * Calls back with each line of standard output, on the process's output thread. A callback that throws
+	 * is switched off, its failure recorded in {@link ProcessResult#failure()}; output keeps draining.
+	 * @param consumer the callback
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder onOutputLine(Consumer<String> consumer) {
+		this.outputLines = Objects.requireNonNull(consumer, "output line consumer must not be null");
+		return this;
+	}
+
+	/**
+	 * Calls back with each line of standard error, as {@link #onOutputLine(Consumer)}.
+	 * @param consumer the callback
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder onErrorLine(Consumer<String> consumer) {
+		this.errorLines = Objects.requireNonNull(consumer, "error line consumer must not be null");
+		return this;
+	}
+
+	/**
+	 * Logs each output line through SLF4J, logger {@code dev.managedprocesses.output.<name>}: standard output
+	 * at INFO, standard error at WARN.
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder logOutput() {
+		this.logOutput = true;
+		return this;
+	}
+
+	/**
+	 * The charset of the process's output (UTF-8 unless set).
+	 * @param charset the charset
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder charset(Charset charset) {
+		this.charset = Objects.requireNonNull(charset, "charset must not be null");
+		return this;
+	}
+
+	/**
+	 * Starts the process.
+	 * @return the running process
+	 * @throws ProcessStartException when it cannot start (nothing is left behind)
+	 */
+	public ManagedProcess start() {
+		return this.factory.start(this);
+	}
+
+	/**
+	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception.
+	 * @return the result
+	 * @throws ProcessStartException when it cannot start
+	 * @throws InterruptedException when the waiting thread is interrupted (the process stays tracked)
+	 */
+	public ProcessResult run() throws InterruptedException {
+		return start().await();
+	}
+
+	String effectiveName() {
+		if (this.name != null) {
+			return this.name;
+		}
+		String executable = this.command.get(0);
+		int slash = Math.max(executable.lastIndexOf('/'), executable.lastIndexOf('\\'));
+		return executable.substring(slash + 1);
+	}
+
+	private static Duration positive(Duration duration, String what) {
+		Objects.requireNonNull(duration, what + " must not be null");
+		if (duration.isNegative() || duration.isZero()) {
+			throw new IllegalArgumentException(what + " must be positive, was " + duration);
+		}
+		return duration;
+	}
+
+}

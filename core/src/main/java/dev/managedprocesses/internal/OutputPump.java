@@ -1,0 +1,162 @@
+package dev.managedprocesses.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains the output streams of one process on one thread, so a child never blocks on a full pipe and
+ * stdout and stderr cost one thread together, not one each.
+ * <p>
+ * It never blocks in {@code read()}: it reads only what {@link InputStream#available()} says is there and,
+ * when nothing is, waits on the {@link Process} itself with a short back-off, which wakes it at once when
+ * the process exits. That is why a grandchild that keeps the pipe open cannot hang the pump: once the
+ * process has exited and what it wrote is read, the pump closes the streams and ends (the JDK moves what is
+ * left in the pipe into memory at exit, and our {@code available()} waits for that on the stream's lock).
+ */
+public final class OutputPump implements Runnable {
+
+	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
+
+	private final Process process;
+
+	private final InputStream stdout;
+
+	private final InputStream stderr;
+
+	private final StreamSink stdoutSink;
+
+	private final StreamSink stderrSink;
+
+	private final FailureRecorder failures;
+
+	private final Runnable done;
+
+	private boolean stdoutOpen;
+
+	private boolean stderrOpen;
+
+	/**
+	 * Creates a pump.
+	 * @param process the process
+	 * @param stdoutSink where standard output goes, or {@code null} when it is not piped
+	 * @param stderrSink where standard error goes, or {@code null} when it is not piped
+	 * @param failures where read failures go
+	 * @param done called once when both streams are drained and closed
+	 */
+	public OutputPump(Process process, StreamSink stdoutSink, StreamSink stderrSink, FailureRecorder failures,
+			Runnable done) {
+		this.process = process;
+		this.stdout = process.getInputStream();
+		this.stderr = process.getErrorStream();
+		this.stdoutSink = stdoutSink;
+		this.stderrSink = stderrSink;
+		this.failures = failures;
+		this.done = done;
+		this.stdoutOpen = stdoutSink != null;
+		this.stderrOpen = stderrSink != null;
+	}
+
+	@Override
+	public void run() {
+		byte[] buffer = new byte[64 * 1024];
+		long backoff = MIN_BACKOFF_NANOS;
+		try {
+			while (true) {
+				int read = drainOnce(buffer);
+				if (read > 0) {
+					backoff = MIN_BACKOFF_NANOS;
+					continue;
+				}
+				if (!this.process.isAlive()) {
+					// the process has ended: what it wrote is in the pipe or in the JDK's buffer now
+					while (drainOnce(buffer) > 0) {
+						// keep draining until nothing is left
+					}
+					break;
+				}
+				try {
+					this.process.waitFor(backoff, TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					// the pump is never interrupted on purpose; keep draining until the process ends
+					Thread.interrupted();
+				}
+				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+			}
+		}
+		catch (Throwable ex) {
+			this.failures.record(ex);
+		}
+		finally {
+			finish(this.stdoutSink);
+			finish(this.stderrSink);
+			closeQuietly(this.stdout);
+			closeQuietly(this.stderr);
+			this.done.run();
+		}
+	}
+
+	private int drainOnce(byte[] buffer) {
+		int read = 0;
+		if (this.stdoutOpen) {
+			int n = drain(this.stdout, this.stdoutSink, buffer);
+			if (n < 0) {
+				this.stdoutOpen = false;
+			}
+			else {
+				read += n;
+			}
+		}
+		if (this.stderrOpen) {
+			int n = drain(this.stderr, this.stderrSink, buffer);
+			if (n < 0) {
+				this.stderrOpen = false;
+			}
+			else {
+				read += n;
+			}
+		}
+		return read;
+	}
+
+	/** Reads what is available without blocking; -1 at end of stream or on failure. */
+	private int drain(InputStream in, StreamSink sink, byte[] buffer) {
+		try {
+			int available = in.available();
+			if (available <= 0) {
+				return 0;
+			}
+			int n = in.read(buffer, 0, Math.min(available, buffer.length));
+			if (n < 0) {
+				return -1;
+			}
+			sink.write(buffer, n);
+			return n;
+		}
+		catch (IOException ex) {
+			if (this.process.isAlive()) {
+				this.failures.record(new IOException("Reading output of pid " + this.process.pid() + " failed", ex));
+			}
+			return -1;
+		}
+	}
+
+	private void finish(StreamSink sink) {
+		if (sink != null) {
+			sink.finish();
+		}
+	}
+
+	private static void closeQuietly(InputStream in) {
+		try {
+			in.close();
+		}
+		catch (IOException ex) {
+			// nothing left to do with a stream that fails to close
+		}
+	}
+
+}

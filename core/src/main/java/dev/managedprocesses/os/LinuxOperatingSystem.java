@@ -1,0 +1,158 @@
+package dev.managedprocesses.os;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * Linux: processes from {@code /proc}, signals, waits and {@code prctl} through JNA.
+ * <p>
+ * Without JNA (or when libc cannot be loaded) process listing still works, signals fall back to
+ * {@link ProcessHandle}, and the reaping calls answer empty with the reason in {@link #limitations()}.
+ */
+public final class LinuxOperatingSystem implements OperatingSystem {
+
+	private final ProcFs procFs;
+
+	private final LinuxNative nativeCalls;
+
+	private final long pid = ProcessHandle.current().pid();
+
+	LinuxOperatingSystem(LinuxNative nativeCalls) {
+		this(new ProcFs("/proc"), nativeCalls);
+	}
+
+	LinuxOperatingSystem(ProcFs procFs, LinuxNative nativeCalls) {
+		this.procFs = procFs;
+		this.nativeCalls = nativeCalls;
+	}
+
+	@Override
+	public String description() {
+		return this.nativeCalls.available() ? "linux (procfs, native)" : "linux (procfs only)";
+	}
+
+	@Override
+	public long currentPid() {
+		return this.pid;
+	}
+
+	@Override
+	public boolean canSeeZombies() {
+		return true;
+	}
+
+	@Override
+	public boolean canReap() {
+		return this.nativeCalls.available();
+	}
+
+	@Override
+	public List<String> limitations() {
+		return this.nativeCalls.failure().map(List::of).orElse(List.of());
+	}
+
+	@Override
+	public Optional<ProcessInfo> process(long pid) {
+		return this.procFs.process(pid);
+	}
+
+	@Override
+	public List<ProcessInfo> processes() {
+		long[] pids = this.procFs.pids();
+		List<ProcessInfo> processes = new ArrayList<>(pids.length);
+		for (long each : pids) {
+			this.procFs.process(each).ifPresent(processes::add);
+		}
+		return processes;
+	}
+
+	@Override
+	public List<Long> children(long pid) {
+		Set<Long> children = new LinkedHashSet<>();
+		for (long tid : this.procFs.tasks(pid)) {
+			Optional<List<Long>> ofThread = this.procFs.threadChildren(pid, tid);
+			if (ofThread.isEmpty()) {
+				return childrenByScan(pid);
+			}
+			children.addAll(ofThread.get());
+		}
+		return new ArrayList<>(children);
+	}
+
+	private List<Long> childrenByScan(long pid) {
+		List<Long> children = new ArrayList<>();
+		for (ProcessInfo each : processes()) {
+			if (each.parentPid() == pid) {
+				children.add(each.pid());
+			}
+		}
+		return children;
+	}
+
+	@Override
+	public Optional<List<Long>> threadChildren(long pid, long tid) {
+		return this.procFs.threadChildren(pid, tid);
+	}
+
+	@Override
+	public Optional<String> environmentVariable(long pid, String name) {
+		return this.procFs.environmentVariable(pid, name);
+	}
+
+	@Override
+	public boolean signal(ProcessId process, Signal signal) {
+		if (!this.nativeCalls.available()) {
+			return PortableOperatingSystem.signalWithProcessHandle(process.pid(), signal,
+					() -> isSameProcess(process));
+		}
+		return this.nativeCalls.signal(process.pid(), signal.number(), () -> isSameProcess(process));
+	}
+
+	private boolean isSameProcess(ProcessId process) {
+		return this.procFs.process(process.pid())
+			.map((info) -> info.startTime() == process.startTime() && info.isAlive())
+			.orElse(false);
+	}
+
+	@Override
+	public boolean isPidOne() {
+		return this.procFs.namespacePid().orElse(this.pid) == 1;
+	}
+
+	@Override
+	public boolean setChildSubreaper(boolean enabled) {
+		return this.nativeCalls.available() && this.nativeCalls.setChildSubreaper(enabled);
+	}
+
+	@Override
+	public boolean isChildSubreaper() {
+		return this.nativeCalls.available() && this.nativeCalls.isChildSubreaper();
+	}
+
+	@Override
+	public OptionalLong anyZombieChild() {
+		if (!this.nativeCalls.available()) {
+			return OptionalLong.empty();
+		}
+		long found = this.nativeCalls.peekExited(LinuxNative.P_ALL, 0);
+		return (found > 0) ? OptionalLong.of(found) : OptionalLong.empty();
+	}
+
+	@Override
+	public boolean isReapable(long pid) {
+		return this.nativeCalls.available() && this.nativeCalls.peekExited(LinuxNative.P_PID, pid) == pid;
+	}
+
+	@Override
+	public Optional<ExitStatus> reap(long pid) {
+		if (!this.nativeCalls.available()) {
+			return Optional.empty();
+		}
+		return this.nativeCalls.reap(pid).map(ExitStatus::fromWaitStatus);
+	}
+
+}

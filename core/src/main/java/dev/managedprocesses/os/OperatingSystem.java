@@ -1,0 +1,147 @@
+package dev.managedprocesses.os;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The one door to the operating system: process listing, signals, and the native calls the reaper needs.
+ * <p>
+ * Everything platform specific (JNA, {@code /proc} parsing) sits behind this interface so that the rest of
+ * the starter reads as plain Java. {@link #current()} picks {@link LinuxOperatingSystem} where
+ * {@code /proc} exists and {@link PortableOperatingSystem} (built on {@link ProcessHandle}) elsewhere.
+ * Capabilities that a platform lacks answer with empty results and {@link #limitations()} says why, so
+ * callers never have to catch platform errors.
+ */
+public interface OperatingSystem {
+
+	/**
+	 * The implementation for the platform this JVM runs on, detected once.
+	 * @return the operating system
+	 */
+	static OperatingSystem current() {
+		return OperatingSystemDetector.CURRENT;
+	}
+
+	/**
+	 * A short description, e.g. {@code linux (procfs, native)} or {@code portable (Mac OS X)}.
+	 * @return the description
+	 */
+	String description();
+
+	/**
+	 * The pid of this JVM, as seen in its own PID namespace.
+	 * @return the pid
+	 */
+	long currentPid();
+
+	/**
+	 * Tells whether this platform shows zombie processes ({@code /proc} on Linux).
+	 * @return {@code true} when zombies are visible
+	 */
+	boolean canSeeZombies();
+
+	/**
+	 * Tells whether the native calls for reaping ({@code waitid}, {@code waitpid}) and the child subreaper
+	 * flag ({@code prctl}) are available.
+	 * @return {@code true} when the reaper can work here
+	 */
+	boolean canReap();
+
+	/**
+	 * Human readable reasons for every capability that is missing here, empty when nothing is.
+	 * @return the limitations
+	 */
+	List<String> limitations();
+
+	/**
+	 * One process.
+	 * @param pid the pid
+	 * @return the process, or empty when it does not exist (or is not visible)
+	 */
+	Optional<ProcessInfo> process(long pid);
+
+	/**
+	 * Every visible process, zombies included where {@link #canSeeZombies()}.
+	 * @return a snapshot of the process table
+	 */
+	List<ProcessInfo> processes();
+
+	/**
+	 * The direct children of a process, zombies included where {@link #canSeeZombies()}.
+	 * @param pid the parent
+	 * @return the children's pids
+	 */
+	List<Long> children(long pid);
+
+	/**
+	 * The children that one thread of a process started (or that were re-parented to it): Linux lists
+	 * children per thread in {@code /proc/PID/task/TID/children}. Orphans are re-parented to the thread
+	 * group leader ({@code tid == pid}).
+	 * @param pid the process
+	 * @param tid the thread
+	 * @return the children's pids, or empty when the platform cannot tell
+	 */
+	Optional<List<Long>> threadChildren(long pid, long tid);
+
+	/**
+	 * Reads one variable from another process's environment, as it was when the process started.
+	 * @param pid the process
+	 * @param name the variable name
+	 * @return the value, or empty when unset, unreadable or unsupported
+	 */
+	Optional<String> environmentVariable(long pid, String name);
+
+	/**
+	 * Sends a signal, but only if the pid still names the same process (its start time is unchanged).
+	 * @param process the process identity
+	 * @param signal the signal
+	 * @return {@code true} if the signal was delivered, {@code false} when the process is gone or the pid
+	 * now names another process
+	 */
+	boolean signal(ProcessId process, Signal signal);
+
+	/**
+	 * Tells whether this JVM is the init process (PID 1) of its PID namespace; reads {@code NSpid} from
+	 * {@code /proc/self/status} on Linux.
+	 * @return {@code true} when the JVM is PID 1
+	 */
+	boolean isPidOne();
+
+	/**
+	 * Turns the child subreaper flag of this JVM on or off ({@code prctl(PR_SET_CHILD_SUBREAPER)}).
+	 * @param enabled the wanted state
+	 * @return {@code true} if the call succeeded
+	 */
+	boolean setChildSubreaper(boolean enabled);
+
+	/**
+	 * Tells whether this JVM is a child subreaper ({@code prctl(PR_GET_CHILD_SUBREAPER)}).
+	 * @return {@code true} when it is one
+	 */
+	boolean isChildSubreaper();
+
+	/**
+	 * Finds whether some child of this JVM is a zombie, without reaping it:
+	 * {@code waitid(P_ALL, 0, WEXITED | WNOHANG | WNOWAIT)}. The kernel returns the same pid every time,
+	 * so this is a cheap trigger, not a list.
+	 * @return the pid of one zombie child, or empty when there is none (or reaping is unsupported)
+	 */
+	OptionalLong anyZombieChild();
+
+	/**
+	 * Tells whether a child has exited and waits to be reaped, without reaping it:
+	 * {@code waitid(P_PID, pid, WEXITED | WNOHANG | WNOWAIT)}.
+	 * @param pid the child
+	 * @return {@code true} when it can be reaped now
+	 */
+	boolean isReapable(long pid);
+
+	/**
+	 * Reaps one exited child: {@code waitpid(pid, WNOHANG)}.
+	 * @param pid the child
+	 * @return its exit status, or empty when it has not exited or someone else reaped it ({@code ECHILD})
+	 */
+	Optional<ExitStatus> reap(long pid);
+
+}
