@@ -169,4 +169,21 @@ class OutputTests {
 		assertThat(result.stdout().trim()).isEqualTo(process.treeId());
 	}
 
+	@Test
+	void backgroundChildFloodingTheInheritedPipeDoesNotHoldTheResult() throws Exception {
+		String marker = TestProcesses.marker();
+		try {
+			// `yes` outlives the shell and keeps writing into the pipe the shell got from us
+			ProcessResult result = this.factory.command("sh", "-c", "yes " + marker + " & echo started")
+				.start()
+				.onExit()
+				.get(20, TimeUnit.SECONDS);
+			assertThat(result.isSuccess()).isTrue();
+			assertThat(result.stdout()).contains("started");
+		}
+		finally {
+			TestProcesses.killAll(marker);
+		}
+	}
+
 }

@@ -20,6 +20,12 @@ public final class OutputPump implements Runnable {
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
+	/**
+	 * After the process exits, how long the pump keeps reading: long enough for what the process itself
+	 * wrote, short enough that a background grandchild flooding the inherited pipe cannot hold the result.
+	 */
+	private static final long AFTER_EXIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
 	private final Process process;
 
 	private final InputStream stdout;
@@ -72,7 +78,8 @@ public final class OutputPump implements Runnable {
 				}
 				if (!this.process.isAlive()) {
 					// the process has ended: what it wrote is in the pipe or in the JDK's buffer now
-					while (drainOnce(buffer) > 0) {
+					long deadline = System.nanoTime() + AFTER_EXIT_NANOS;
+					while (drainOnce(buffer) > 0 && System.nanoTime() - deadline < 0) {
 						// keep draining until nothing is left
 					}
 					break;
