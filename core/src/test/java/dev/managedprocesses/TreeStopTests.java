@@ -141,4 +141,23 @@ class TreeStopTests {
 		assertThat(process.descendants()).isEmpty();
 	}
 
+	@Test
+	void burstOfTimeoutsStopsEveryTreeAndTellsWhichNeededSigkill() throws Exception {
+		java.util.List<ManagedProcess> processes = new java.util.ArrayList<>();
+		for (int i = 0; i < 60; i++) {
+			String script = (i % 3 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
+			processes.add(this.factory.command("sh", "-c", script.replace("{m}", this.marker))
+				.timeout(Duration.ofMillis(700))
+				.gracePeriod(Duration.ofMillis(700))
+				.discardOutput()
+				.start());
+		}
+		for (int i = 0; i < processes.size(); i++) {
+			ProcessResult result = processes.get(i).onExit().get(30, TimeUnit.SECONDS);
+			assertThat(result.outcome()).isEqualTo(ProcessOutcome.TIMED_OUT);
+			assertThat(result.killed()).as("process %d killed", i).isEqualTo(i % 3 == 0);
+		}
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+	}
+
 }
