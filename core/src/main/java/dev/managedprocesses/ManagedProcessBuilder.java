@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import dev.managedprocesses.internal.Require;
+
 /**
  * Describes one process to start, fluently; got from {@link ManagedProcessFactory#command(String...)}.
  * <p>
@@ -148,7 +150,7 @@ public final class ManagedProcessBuilder {
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder timeout(Duration timeout) {
-		this.timeout = positive(timeout, "timeout");
+		this.timeout = Require.positive(timeout, "timeout");
 		return this;
 	}
 
@@ -158,7 +160,7 @@ public final class ManagedProcessBuilder {
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder gracePeriod(Duration gracePeriod) {
-		this.gracePeriod = positive(gracePeriod, "gracePeriod");
+		this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
 		return this;
 	}
 
@@ -312,12 +314,5 @@ public final class ManagedProcessBuilder {
 		return executable.substring(slash + 1);
 	}
 
-	private static Duration positive(Duration duration, String what) {
-		Objects.requireNonNull(duration, what + " must not be null");
-		if (duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(what + " must be positive, was " + duration);
-		}
-		return duration;
-	}
 
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.internal.OutputPump;
 import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
@@ -556,7 +557,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder defaultTimeout(Duration timeout) {
-			this.defaultTimeout = (timeout != null) ? positive(timeout, "defaultTimeout") : null;
+			this.defaultTimeout = (timeout != null) ? Require.positive(timeout, "defaultTimeout") : null;
 			return this;
 		}
 
@@ -566,7 +567,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder gracePeriod(Duration gracePeriod) {
-			this.gracePeriod = positive(gracePeriod, "gracePeriod");
+			this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
 			return this;
 		}
 
@@ -642,13 +643,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			return new ManagedProcessFactory(this);
 		}
 
-		private static Duration positive(Duration duration, String what) {
-			Objects.requireNonNull(duration, what + " must not be null");
-			if (duration.isNegative() || duration.isZero()) {
-				throw new IllegalArgumentException(what + " must be positive, was " + duration);
-			}
-			return duration;
-		}
 
 	}
 
