@@ -36,15 +36,15 @@ class ProcFsAndSignalTests {
 
 	@Test
 	void readsChildCommandLineEnvironmentAndChildren() throws Exception {
-		ProcessBuilder builder = new ProcessBuilder("sleep", "30.5", "second arg");
+		ProcessBuilder builder = new ProcessBuilder("sh", "-c", "sleep 30.5; :", "arg with space");
 		builder.environment().put("PROCFS_TEST_VARIABLE", "value with = sign");
 		Process child = builder.start();
 		try {
 			// right after start() the child may not have exec'd yet (the JDK spawns through a helper)
 			org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
-				.until(() -> this.os.process(child.pid()).orElseThrow().command().size() == 3);
+				.until(() -> this.os.process(child.pid()).orElseThrow().command().size() == 4);
 			ProcessInfo info = this.os.process(child.pid()).orElseThrow();
-			assertThat(info.command()).containsExactly("sleep", "30.5", "second arg");
+			assertThat(info.command()).containsExactly("sh", "-c", "sleep 30.5; :", "arg with space");
 			assertThat(info.parentPid()).isEqualTo(this.os.currentPid());
 			assertThat(this.os.environmentVariable(child.pid(), "PROCFS_TEST_VARIABLE")).contains("value with = sign");
 			assertThat(this.os.environmentVariable(child.pid(), "NO_SUCH_VARIABLE_HERE")).isEmpty();
@@ -53,6 +53,7 @@ class ProcFsAndSignalTests {
 				.contains(child.pid());
 		}
 		finally {
+			child.descendants().forEach(ProcessHandle::destroyForcibly);
 			child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
 	}
