@@ -292,17 +292,19 @@ public final class ManagedProcessBuilder {
 	 * @throws ProcessStartException when it cannot start (nothing is left behind)
 	 */
 	public ManagedProcess start() {
-		return this.factory.start(this);
+		return this.factory.start(this, false);
 	}
 
 	/**
-	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception.
+	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception. The
+	 * calling thread drains the output while it waits, so no thread is started for the process.
 	 * @return the result
 	 * @throws ProcessStartException when it cannot start
-	 * @throws InterruptedException when the waiting thread is interrupted (the process stays tracked)
+	 * @throws InterruptedException when the waiting thread is interrupted (the process keeps running, tracked
+	 * and drained in the background, and is still stopped by its timeout or at shutdown)
 	 */
 	public ProcessResult run() throws InterruptedException {
-		return start().await();
+		return this.factory.run(this);
 	}
 
 	String effectiveName() {

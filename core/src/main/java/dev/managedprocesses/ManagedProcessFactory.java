@@ -290,7 +290,11 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		return this.treeStopper;
 	}
 
-	ManagedProcess start(ManagedProcessBuilder spec) {
+	ProcessResult run(ManagedProcessBuilder spec) throws InterruptedException {
+		return start(spec, true).runInCallingThread();
+	}
+
+	DefaultManagedProcess start(ManagedProcessBuilder spec, boolean inCallingThread) {
 		List<String> command = spec.command;
 		checkBeforeStart(spec);
 		acquirePermit(command);
@@ -361,13 +365,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 					spec.gracePeriod, stdout, stderr, failures, spec.charset);
 			this.registry.add(managed);
 			if (stdout != null || stderr != null) {
-				Thread pump = new Thread(new OutputPump(process, stdout, stderr, failures, managed::exitedAndDrained),
-						"managed-process-output-" + process.pid());
-				pump.setDaemon(true);
-				pump.start();
+				managed.pump(new OutputPump(process, stdout, stderr, failures, managed::exitedAndDrained));
 			}
-			else {
-				process.onExit().whenComplete((p, ex) -> managed.exitedAndDrained());
+			if (!inCallingThread) {
+				managed.watchInBackground();
 			}
 			managed.scheduleTimeout(spec.timeout);
 			notifyListeners((listener) -> listener.started(managed));

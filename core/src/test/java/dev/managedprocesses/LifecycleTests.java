@@ -99,6 +99,43 @@ class LifecycleTests {
 	}
 
 	@Test
+	void runDrainsInTheCallingThread() throws Exception {
+		this.factory = ManagedProcessFactory.create();
+		Thread caller = Thread.currentThread();
+		List<Thread> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ProcessResult result = this.factory.command("sh", "-c", "seq 1 3")
+			.onOutputLine((line) -> callbackThreads.add(Thread.currentThread()))
+			.run();
+		assertThat(result.stdout()).isEqualTo("1\n2\n3\n");
+		assertThat(callbackThreads).hasSize(3).containsOnly(caller);
+	}
+
+	@Test
+	void interruptedRunHandsDrainingToABackgroundThreadAndKeepsTracking() throws Exception {
+		this.factory = ManagedProcessFactory.create();
+		AtomicReference<Throwable> thrown = new AtomicReference<>();
+		Thread runner = new Thread(() -> {
+			try {
+				// after the interrupt it still writes far more than a pipe holds: someone must keep draining
+				this.factory.command("sh", "-c", "sleep 0.5; seq 1 200000; exit 5").timeout(Duration.ofSeconds(30)).run();
+			}
+			catch (Throwable ex) {
+				thrown.set(ex);
+			}
+		});
+		runner.start();
+		await().atMost(5, TimeUnit.SECONDS).until(() -> this.factory.processes().size() == 1);
+		ManagedProcess process = this.factory.processes().get(0);
+		runner.interrupt();
+		runner.join(5000);
+		assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+		ProcessResult result = process.onExit().get(20, TimeUnit.SECONDS);
+		assertThat(result.outcome()).isEqualTo(ProcessOutcome.EXITED);
+		assertThat(result.exitCode()).isEqualTo(5);
+		assertThat(result.stdout()).endsWith("\n200000\n");
+	}
+
+	@Test
 	void listenersHearStartAndFinish() throws Exception {
 		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
 		this.factory = ManagedProcessFactory.builder().listener(new ProcessListener() {
