@@ -13,22 +13,22 @@ import java.util.stream.Stream;
  * Finds and cleans up test processes by a unique marker in their command line (never by name). The marker is
  * a number, so it can be a {@code sleep} duration: {@code sleep 300.12345678} is findable and harmless.
  */
-final class TestProcesses {
+public final class TestProcesses {
 
 	private TestProcesses() {
 	}
 
 	/** A unique sleep duration, about 300 s, that marks the processes of one test. */
-	static String marker() {
+	public static String marker() {
 		return "300." + (10_000_000 + ThreadLocalRandom.current().nextInt(89_999_999));
 	}
 
-	static boolean linux() {
+	public static boolean linux() {
 		return Files.isDirectory(Path.of("/proc/self"));
 	}
 
 	/** Pids of live (not zombie) processes whose command line contains the marker. */
-	static List<Long> alive(String marker) {
+	public static List<Long> alive(String marker) {
 		List<Long> pids = new ArrayList<>();
 		try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
 			entries.forEach((dir) -> {
@@ -59,13 +59,13 @@ final class TestProcesses {
 	}
 
 	/** Cleanup: SIGKILL to every live process carrying the marker, by pid. */
-	static void killAll(String marker) {
+	public static void killAll(String marker) {
 		for (long pid : alive(marker)) {
 			ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 		}
 	}
 
-	static long openFileDescriptors() {
+	public static long openFileDescriptors() {
 		try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
 			return fds.count();
 		}

@@ -88,6 +88,9 @@ public final class OrphanReaper implements AutoCloseable {
 	/** Zombie candidates: identity to when first seen as a zombie (nanoTime). Reaper thread only. */
 	private final Map<ProcessId, Long> zombiesSince = new HashMap<>();
 
+	/** When each zombie candidate was first seen, for reports; written by the reaper thread only. */
+	private final Map<Long, Instant> zombiesSeenAt = new java.util.concurrent.ConcurrentHashMap<>();
+
 	/** Descendants seen alive with a parent other than the JVM, with their command. Reaper thread only. */
 	private Map<ProcessId, List<String>> watched = new HashMap<>();
 
@@ -197,6 +200,15 @@ public final class OrphanReaper implements AutoCloseable {
 	}
 
 	/**
+	 * When the reaper first saw a zombie child that it is waiting to reap.
+	 * @param pid the zombie's pid
+	 * @return when it was first seen, or empty when the reaper does not know it (inactive, or owned)
+	 */
+	public Optional<Instant> zombieSince(long pid) {
+		return Optional.ofNullable(this.zombiesSeenAt.get(pid));
+	}
+
+	/**
 	 * Adds a listener.
 	 * @param listener the listener
 	 */
@@ -259,6 +271,7 @@ public final class OrphanReaper implements AutoCloseable {
 	void sweep(long now) {
 		if (this.os.anyZombieChild().isEmpty()) {
 			this.zombiesSince.clear();
+			this.zombiesSeenAt.clear();
 			return;
 		}
 		long self = this.os.currentPid();
@@ -271,10 +284,15 @@ public final class OrphanReaper implements AutoCloseable {
 				continue;
 			}
 			zombies.add(info.get().id());
-			this.zombiesSince.putIfAbsent(info.get().id(), now);
+			if (this.zombiesSince.putIfAbsent(info.get().id(), now) == null) {
+				this.zombiesSeenAt.put(pid, Instant.now());
+			}
 			candidates.add(info.get());
 		}
 		this.zombiesSince.keySet().retainAll(zombies);
+		Set<Long> zombiePids = new HashSet<>();
+		zombies.forEach((id) -> zombiePids.add(id.pid()));
+		this.zombiesSeenAt.keySet().retainAll(zombiePids);
 		if (candidates.isEmpty()) {
 			return;
 		}

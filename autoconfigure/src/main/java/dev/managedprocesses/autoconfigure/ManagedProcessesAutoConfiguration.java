@@ -1,0 +1,62 @@
+package dev.managedprocesses.autoconfigure;
+
+import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.reaper.OrphanReaper;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration for managed processes: the {@link ManagedProcessFactory}, the {@link OrphanReaper}, and
+ * the lifecycle that stops every process tree on shutdown.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(ManagedProcessesProperties.class)
+public final class ManagedProcessesAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OperatingSystem managedProcessesOperatingSystem() {
+		return OperatingSystem.current();
+	}
+
+	// closed by the lifecycle after the web server drained requests, not when the bean is destroyed
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean
+	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties) {
+		return ManagedProcessFactory.builder()
+			.operatingSystem(operatingSystem)
+			.defaultTimeout(properties.getDefaultTimeout())
+			.gracePeriod(properties.getGracePeriod())
+			.captureLimit((int) properties.getCaptureLimit().toBytes())
+			.historySize(properties.getHistorySize())
+			.maxConcurrent(properties.getMaxConcurrent())
+			.startWait(properties.getStartWait())
+			.build();
+	}
+
+	@Bean(destroyMethod = "")
+	@ConditionalOnMissingBean
+	OrphanReaper orphanReaper(OperatingSystem operatingSystem, ManagedProcessFactory factory,
+			ManagedProcessesProperties properties) {
+		ManagedProcessesProperties.Reaper reaper = properties.getReaper();
+		return OrphanReaper.builder(operatingSystem)
+			.mode(reaper.getMode())
+			.subreaper(properties.isSubreaper())
+			.sweepInterval(reaper.getSweepInterval())
+			.minimumAge(reaper.getMinimumAge())
+			.historySize(reaper.getHistorySize())
+			.owned(factory::isManaged)
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ManagedProcessesLifecycle managedProcessesLifecycle(ManagedProcessFactory factory, OrphanReaper reaper) {
+		return new ManagedProcessesLifecycle(factory, reaper);
+	}
+
+}
