@@ -28,12 +28,14 @@ e2e_start_docker() {
   mkdir -p "$E2E_DIR/data" "$E2E_DIR/exec"
   export DOCKER_HOST="unix://$E2E_DIR/docker.sock"
   if docker version >/dev/null 2>&1; then
+    e2e_log "reusing the dockerd already answering at $DOCKER_HOST (teardown leaves it running)"
     return 0
   fi
   e2e_log "starting a private dockerd"
   dockerd --data-root "$E2E_DIR/data" --exec-root "$E2E_DIR/exec" -H "$DOCKER_HOST" \
     --pidfile "$E2E_DIR/docker.pid" --bridge=none --iptables=false --ip-forward=false \
     >"$E2E_DIR/dockerd.log" 2>&1 &
+  E2E_DOCKERD_PID=$!
   for _ in $(seq 1 60); do
     docker version >/dev/null 2>&1 && return 0
     sleep 0.5
@@ -87,10 +89,10 @@ e2e_setup() {
   e2e_log "ready: $(docker version --format '{{.Server.Version}}') at $DOCKER_HOST, image $E2E_BASE_IMAGE"
 }
 
+# Stops only the dockerd that e2e_setup started in this shell, by its pid.
 e2e_teardown() {
-  if [ -f "$E2E_DIR/docker.pid" ]; then
-    local pid
-    pid="$(cat "$E2E_DIR/docker.pid")"
+  if [ -n "${E2E_DOCKERD_PID:-}" ]; then
+    local pid="$E2E_DOCKERD_PID"
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 "$pid" 2>/dev/null || true

@@ -51,6 +51,9 @@ class JobsController {
 		if (count < 1 || count > 5000) {
 			throw new IllegalArgumentException("count must be between 1 and 5000, was " + count);
 		}
+		if (!(seconds > 0 && seconds <= 3600)) {
+			throw new IllegalArgumentException("seconds must be more than 0 and at most 3600, was " + seconds);
+		}
 		String script = "i=0; while [ $i -lt " + count + " ]; do sleep " + seconds + " & i=$((i+1)); done; exit 0";
 		return accepted(this.processes.command("sh", "-c", script).name("orphan-maker").discardOutput().start());
 	}

@@ -13,7 +13,6 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.images.PullPolicy;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
 
@@ -77,7 +76,7 @@ class ContainerIT {
 		List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx256m", "-jar", "/app.jar",
 				"--server.port=" + port, "--server.address=127.0.0.1"));
 		command.addAll(List.of(args));
-		this.container = new GenericContainer<>(BASE_IMAGE).withImagePullPolicy(PullPolicy.defaultPolicy())
+		this.container = new GenericContainer<>(BASE_IMAGE).withImagePullPolicy((image) -> false) // built locally: no registry is reachable
 			.withNetworkMode("host")
 			.withCopyFileToContainer(MountableFile.forHostPath(Path.of(System.getProperty("sample.jar"))), "/app.jar")
 			.withCommand(command.toArray(String[]::new))

@@ -36,6 +36,10 @@ final class Http {
 			.build());
 	}
 
+	HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).DELETE().build());
+	}
+
 	/** Whether the app answers health at all: 503 (DOWN) is an answer too, e.g. PID 1 without a reaper. */
 	boolean isServing() {
 		try {

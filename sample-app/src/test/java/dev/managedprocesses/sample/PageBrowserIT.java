@@ -37,6 +37,8 @@ class PageBrowserIT {
 
 	private WebDriver driver;
 
+	private Path profile;
+
 	@BeforeEach
 	void needsChromium() {
 		assumeFalse(Boolean.getBoolean("e2e.browser.skip"), "browser suite skipped with -De2e.browser.skip=true");
@@ -48,6 +50,9 @@ class PageBrowserIT {
 	void cleanUp() throws Exception {
 		if (this.driver != null) {
 			this.driver.quit();
+		}
+		if (this.profile != null) {
+			org.springframework.util.FileSystemUtils.deleteRecursively(this.profile);
 		}
 		if (this.app != null) {
 			this.app.destroy();
@@ -68,11 +73,12 @@ class PageBrowserIT {
 		Http http = new Http(port);
 		org.awaitility.Awaitility.await().atMost(90, TimeUnit.SECONDS).until(http::isServing);
 
+		this.profile = Files.createTempDirectory("chromium-profile");
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(CHROMIUM);
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 				"--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-				"--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
+				"--user-data-dir=" + this.profile);
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
 			.usingAnyFreePort()
 			.build();
