@@ -30,9 +30,6 @@ import org.springframework.boot.actuate.endpoint.Show;
  */
 final class Scenarios {
 
-	/** A call still not back after this long is reported as hung (and its grandchildren are killed). */
-	private static final Duration HUNG_AFTER = Duration.ofSeconds(10);
-
 	private final Size size;
 
 	Scenarios(Size size) {
@@ -41,14 +38,14 @@ final class Scenarios {
 
 	/** How much work each scenario does. */
 	record Size(int rounds, int spawns, int captures, int concurrent, int trees, int steadyOrphans, int burstOrphans,
-			int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns) {
+			int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns, Duration hungAfter) {
 
 		static Size smoke() {
-			return new Size(1, 5, 3, 5, 3, 3, 10, 10, 10, 3, 100);
+			return new Size(1, 5, 3, 5, 3, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3));
 		}
 
 		static Size full() {
-			return new Size(5, 300, 60, 300, 50, 50, 1000, 1000, 1000, 30, 100_000);
+			return new Size(5, 300, 60, 300, 50, 50, 1000, 1000, 1000, 30, 100_000, Duration.ofSeconds(10));
 		}
 
 	}
@@ -193,7 +190,7 @@ final class Scenarios {
 							return null;
 						});
 						try {
-							call.get(HUNG_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+							call.get(this.size.hungAfter().toMillis(), TimeUnit.MILLISECONDS);
 							took.add(millis(start));
 							Thread.sleep(200);
 							left += TestProcesses.alive(marker).size();
@@ -215,7 +212,7 @@ final class Scenarios {
 				double median = Stats.of(took).median();
 				returned.put(library.name(), median);
 				leftovers.put(library.name(), left / repeats);
-				table.row(library.name(), (hung > 0) ? "> " + HUNG_AFTER.toMillis() + " (hung on the pipe in " + hung + " of "
+				table.row(library.name(), (hung > 0) ? "> " + this.size.hungAfter().toMillis() + " (hung on the pipe in " + hung + " of "
 						+ repeats + ")" : Table.format(median), left / repeats);
 			}
 		}
