@@ -1,0 +1,30 @@
+package dev.managedprocesses.autoconfigure.metrics;
+
+import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
+import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.reaper.OrphanReaper;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of {@link ManagedProcessesMetrics}, when Micrometer is on the classpath.
+ */
+@AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+public final class ManagedProcessesMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean({ ManagedProcessFactory.class, OrphanReaper.class, OperatingSystem.class })
+	ManagedProcessesMetrics managedProcessesMetrics(ManagedProcessFactory factory, OrphanReaper reaper,
+			OperatingSystem os) {
+		return new ManagedProcessesMetrics(factory, reaper, os);
+	}
+
+}
