@@ -62,6 +62,11 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private volatile ScheduledFuture<?> timeoutTask;
 
+	private final java.util.concurrent.atomic.AtomicBoolean exitNoticed = new java.util.concurrent.atomic.AtomicBoolean();
+
+	/** Drains the output streams; {@code null} when both are discarded or redirected to files. */
+	private dev.managedprocesses.internal.OutputPump pump;
+
 	DefaultManagedProcess(ManagedProcessFactory factory, Process process, ProcessId id, String name,
 			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
 			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset) {
@@ -88,10 +93,57 @@ final class DefaultManagedProcess implements ManagedProcess {
 		}
 	}
 
-	/** Called once the process has exited and its output pump (if any) has finished. */
+	void pump(dev.managedprocesses.internal.OutputPump pump) {
+		this.pump = pump;
+	}
+
+	/** Watches the process in the background: an output thread, or the JDK's exit notification. */
+	void watchInBackground() {
+		if (this.pump != null) {
+			Thread thread = new Thread(this.pump, "managed-process-output-" + pid());
+			thread.setDaemon(true);
+			thread.start();
+		}
+		else {
+			this.process.onExit().whenComplete((p, ex) -> exitedAndDrained());
+		}
+	}
+
+	/**
+	 * Waits for the result in the calling thread, which also drains the output: no thread is started
+	 * unless the caller is interrupted, in which case watching moves to the background before
+	 * {@link InterruptedException} is thrown, so the process stays drained and tracked.
+	 */
+	ProcessResult runInCallingThread() throws InterruptedException {
+		boolean finished;
+		if (this.pump != null) {
+			finished = this.pump.pump(true);
+		}
+		else {
+			try {
+				this.process.waitFor();
+				exitedAndDrained();
+				finished = true;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				finished = false;
+			}
+		}
+		if (!finished) {
+			Thread.interrupted();
+			watchInBackground();
+			throw new InterruptedException("Interrupted while waiting for pid " + pid() + "; it keeps running, tracked");
+		}
+		return await();
+	}
+
+	/** Called once the process has exited and its output pump (if any) has finished; idempotent. */
 	void exitedAndDrained() {
-		this.exitedAndDrained.complete(null);
-		this.exitedAndDrained.thenCompose((ignored) -> this.stopped).whenComplete((ignored, ex) -> finish());
+		if (this.exitNoticed.compareAndSet(false, true)) {
+			this.exitedAndDrained.complete(null);
+			this.exitedAndDrained.thenCompose((ignored) -> this.stopped).whenComplete((ignored, ex) -> finish());
+		}
 	}
 
 	private void finish() {
@@ -198,6 +250,11 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public ProcessResult await() throws InterruptedException {
+		if (this.pump == null && !this.exitNoticed.get()) {
+			// no output thread: learn of the exit here instead of after the JDK's asynchronous notification
+			this.process.waitFor();
+			exitedAndDrained();
+		}
 		try {
 			return this.result.get();
 		}

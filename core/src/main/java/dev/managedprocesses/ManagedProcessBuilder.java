@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 
+import dev.managedprocesses.internal.Require;
+
 /**
  * Describes one process to start, fluently; got from {@link ManagedProcessFactory#command(String...)}.
  * <p>
@@ -148,7 +150,7 @@ public final class ManagedProcessBuilder {
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder timeout(Duration timeout) {
-		this.timeout = positive(timeout, "timeout");
+		this.timeout = Require.positive(timeout, "timeout");
 		return this;
 	}
 
@@ -158,7 +160,7 @@ public final class ManagedProcessBuilder {
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder gracePeriod(Duration gracePeriod) {
-		this.gracePeriod = positive(gracePeriod, "gracePeriod");
+		this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
 		return this;
 	}
 
@@ -290,17 +292,19 @@ public final class ManagedProcessBuilder {
 	 * @throws ProcessStartException when it cannot start (nothing is left behind)
 	 */
 	public ManagedProcess start() {
-		return this.factory.start(this);
+		return this.factory.start(this, false);
 	}
 
 	/**
-	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception.
+	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception. The
+	 * calling thread drains the output while it waits, so no thread is started for the process.
 	 * @return the result
 	 * @throws ProcessStartException when it cannot start
-	 * @throws InterruptedException when the waiting thread is interrupted (the process stays tracked)
+	 * @throws InterruptedException when the waiting thread is interrupted (the process keeps running, tracked
+	 * and drained in the background, and is still stopped by its timeout or at shutdown)
 	 */
 	public ProcessResult run() throws InterruptedException {
-		return start().await();
+		return this.factory.run(this);
 	}
 
 	String effectiveName() {
@@ -312,12 +316,5 @@ public final class ManagedProcessBuilder {
 		return executable.substring(slash + 1);
 	}
 
-	private static Duration positive(Duration duration, String what) {
-		Objects.requireNonNull(duration, what + " must not be null");
-		if (duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException(what + " must be positive, was " + duration);
-		}
-		return duration;
-	}
 
 }

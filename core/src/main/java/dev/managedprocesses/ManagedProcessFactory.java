@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.internal.OutputPump;
 import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
@@ -289,7 +290,11 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		return this.treeStopper;
 	}
 
-	ManagedProcess start(ManagedProcessBuilder spec) {
+	ProcessResult run(ManagedProcessBuilder spec) throws InterruptedException {
+		return start(spec, true).runInCallingThread();
+	}
+
+	DefaultManagedProcess start(ManagedProcessBuilder spec, boolean inCallingThread) {
 		List<String> command = spec.command;
 		checkBeforeStart(spec);
 		acquirePermit(command);
@@ -360,13 +365,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 					spec.gracePeriod, stdout, stderr, failures, spec.charset);
 			this.registry.add(managed);
 			if (stdout != null || stderr != null) {
-				Thread pump = new Thread(new OutputPump(process, stdout, stderr, failures, managed::exitedAndDrained),
-						"managed-process-output-" + process.pid());
-				pump.setDaemon(true);
-				pump.start();
+				managed.pump(new OutputPump(process, stdout, stderr, failures, managed::exitedAndDrained));
 			}
-			else {
-				process.onExit().whenComplete((p, ex) -> managed.exitedAndDrained());
+			if (!inCallingThread) {
+				managed.watchInBackground();
 			}
 			managed.scheduleTimeout(spec.timeout);
 			notifyListeners((listener) -> listener.started(managed));
@@ -556,7 +558,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder defaultTimeout(Duration timeout) {
-			this.defaultTimeout = (timeout != null) ? positive(timeout, "defaultTimeout") : null;
+			this.defaultTimeout = (timeout != null) ? Require.positive(timeout, "defaultTimeout") : null;
 			return this;
 		}
 
@@ -566,7 +568,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder gracePeriod(Duration gracePeriod) {
-			this.gracePeriod = positive(gracePeriod, "gracePeriod");
+			this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
 			return this;
 		}
 
@@ -642,13 +644,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			return new ManagedProcessFactory(this);
 		}
 
-		private static Duration positive(Duration duration, String what) {
-			Objects.requireNonNull(duration, what + " must not be null");
-			if (duration.isNegative() || duration.isZero()) {
-				throw new IllegalArgumentException(what + " must be positive, was " + duration);
-			}
-			return duration;
-		}
 
 	}
 

@@ -10,9 +10,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for managed processes: the operating system layer, the {@link ManagedProcessFactory}, the
- * {@link OrphanReaper} and the {@link ManagedProcessesLifecycle} that starts the reaper and stops every
- * process tree when the application context closes.
+ * Auto-configuration for managed processes: the {@link ManagedProcessFactory}, the {@link OrphanReaper}, and
+ * the lifecycle that stops every process tree on shutdown.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ManagedProcessesProperties.class)
@@ -24,12 +23,12 @@ public final class ManagedProcessesAutoConfiguration {
 		return OperatingSystem.current();
 	}
 
-	// No destroy method: the lifecycle shuts the factory down at the right phase and closes it.
+	// closed by the lifecycle after the web server drained requests, not when the bean is destroyed
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
-	ManagedProcessFactory managedProcessFactory(OperatingSystem os, ManagedProcessesProperties properties) {
+	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties) {
 		return ManagedProcessFactory.builder()
-			.operatingSystem(os)
+			.operatingSystem(operatingSystem)
 			.defaultTimeout(properties.getDefaultTimeout())
 			.gracePeriod(properties.getGracePeriod())
 			.captureLimit((int) properties.getCaptureLimit().toBytes())
@@ -39,13 +38,12 @@ public final class ManagedProcessesAutoConfiguration {
 			.build();
 	}
 
-	// No destroy method: the lifecycle closes the reaper last, after every killed tree's orphans are gone.
 	@Bean(destroyMethod = "")
 	@ConditionalOnMissingBean
-	OrphanReaper orphanReaper(OperatingSystem os, ManagedProcessFactory factory,
+	OrphanReaper orphanReaper(OperatingSystem operatingSystem, ManagedProcessFactory factory,
 			ManagedProcessesProperties properties) {
 		ManagedProcessesProperties.Reaper reaper = properties.getReaper();
-		return OrphanReaper.builder(os)
+		return OrphanReaper.builder(operatingSystem)
 			.mode(reaper.getMode())
 			.subreaper(properties.isSubreaper())
 			.sweepInterval(reaper.getSweepInterval())

@@ -1,31 +1,29 @@
 package dev.managedprocesses.autoconfigure;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.reaper.OrphanReaper;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the {@link OrphanReaper} with the application context and, when the context closes, stops every managed
- * process tree in parallel ({@code SIGTERM}, grace period, {@code SIGKILL}), closes the factory and closes the
- * reaper last, so that it keeps reaping while the orphans of killed trees die.
+ * Starts the reaper with the context and, on shutdown, stops every managed process tree (SIGTERM to all in
+ * parallel, the grace period, then SIGKILL), then the reaper last, so that it reaps the orphans of the trees
+ * it just saw die.
  */
-public class ManagedProcessesLifecycle implements SmartLifecycle, DisposableBean {
+public class ManagedProcessesLifecycle implements SmartLifecycle {
 
 	/**
-	 * The phase of this lifecycle. Lower phases stop later. The web server's graceful shutdown stops at
-	 * {@code WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE} ({@code DEFAULT_PHASE - 1024}) and the web
-	 * server itself at {@code DEFAULT_PHASE - 2048}; stopping below both means requests in flight can still use
-	 * their processes while they drain, and no new request can start one after the trees are stopped.
+	 * Stops after the web server's graceful shutdown ({@code Integer.MAX_VALUE - 1024}) has drained the
+	 * requests that may still be using processes, and before the web server itself stops
+	 * ({@code Integer.MAX_VALUE - 2048}).
 	 */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+	public static final int PHASE = Integer.MAX_VALUE - 1536;
 
-	private static final Log logger = LogFactory.getLog(ManagedProcessesLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(ManagedProcessesLifecycle.class);
 
 	private final ManagedProcessFactory factory;
 
@@ -33,12 +31,10 @@ public class ManagedProcessesLifecycle implements SmartLifecycle, DisposableBean
 
 	private volatile boolean running;
 
-	private final AtomicBoolean closed = new AtomicBoolean();
-
 	/**
 	 * Creates the lifecycle.
-	 * @param factory the factory to shut down
-	 * @param reaper the reaper to start and close
+	 * @param factory the factory
+	 * @param reaper the reaper
 	 */
 	public ManagedProcessesLifecycle(ManagedProcessFactory factory, OrphanReaper reaper) {
 		this.factory = factory;
@@ -53,40 +49,33 @@ public class ManagedProcessesLifecycle implements SmartLifecycle, DisposableBean
 
 	@Override
 	public void stop() {
-		// Only called when stop(Runnable) is not: stop synchronously.
-		this.factory.shutdown().join();
-		close();
-	}
-
-	@Override
-	public void stop(Runnable callback) {
-		this.factory.shutdown().whenComplete((result, failure) -> {
-			try {
-				if (failure != null) {
-					logger.warn("Stopping managed processes failed", failure);
-				}
-				close();
-			}
-			finally {
-				callback.run();
-			}
+		stop(() -> {
 		});
 	}
 
 	@Override
-	public void destroy() {
-		// The context may close without this lifecycle having been started (failed refresh): still clean up.
-		close();
+	public void stop(Runnable callback) {
+		this.running = false;
+		int live = this.factory.processes().size();
+		if (live > 0) {
+			logger.info("Stopping {} managed process trees (grace period {})", live, this.factory.settings().gracePeriod());
+		}
+		this.factory.shutdown().whenComplete((ignored, ex) -> {
+			this.factory.close();
+			// the reaper goes last: the trees just killed leave orphans for it
+			reapLeftovers();
+			this.reaper.close();
+			callback.run();
+		});
 	}
 
-	private void close() {
-		this.running = false;
-		if (this.closed.compareAndSet(false, true)) {
+	private void reapLeftovers() {
+		if (this.reaper.status().active()) {
 			try {
-				this.factory.close();
+				TimeUnit.MILLISECONDS.sleep(2 * this.reaper.status().sweepInterval().toMillis());
 			}
-			finally {
-				this.reaper.close();
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
 			}
 		}
 	}

@@ -2,51 +2,53 @@ package dev.managedprocesses.autoconfigure;
 
 import java.time.Duration;
 
+import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.reaper.ReaperMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for managed processes ({@code managed-processes.*}). Setters reject bad values, so a
- * wrong value fails the binding with a message that names the property.
+ * Configuration properties for managed processes, under {@code managed-processes}. Bad values fail binding
+ * with a message naming the property.
  */
 @ConfigurationProperties("managed-processes")
 public class ManagedProcessesProperties {
 
 	/**
-	 * Timeout of every process that sets none. None by default.
+	 * Timeout for processes that set none; they are then stopped, whole tree. None by default.
 	 */
 	private Duration defaultTimeout;
 
 	/**
-	 * How long a process tree may take to end after SIGTERM before it gets SIGKILL.
+	 * How long a process tree may take to end after SIGTERM before it gets SIGKILL (on stop, timeout and
+	 * shutdown).
 	 */
 	private Duration gracePeriod = Duration.ofSeconds(5);
 
 	/**
-	 * How much output is captured per stream of a process that sets no limit.
+	 * Most output kept per stream of a process; past it the first and last halves are kept.
 	 */
 	private DataSize captureLimit = DataSize.ofMegabytes(1);
 
 	/**
-	 * How many results of finished processes are kept.
+	 * How many finished processes to remember for the endpoint.
 	 */
 	private int historySize = 100;
 
 	/**
-	 * How many managed processes may run at once.
+	 * How many processes may run at once.
 	 */
 	private int maxConcurrent = 1024;
 
 	/**
-	 * How long starting a process waits for a free slot when max-concurrent processes run.
+	 * How long start() waits for a free slot when max-concurrent processes run, before it fails.
 	 */
 	private Duration startWait = Duration.ofSeconds(10);
 
 	/**
-	 * Whether to make the JVM a child subreaper (Linux), so that orphans of managed trees are re-parented to it
-	 * and can be found, stopped and reaped.
+	 * Whether to make the JVM a child subreaper (Linux), so orphans of managed processes come back to it to
+	 * be stopped and reaped instead of going to init.
 	 */
 	private boolean subreaper = true;
 
@@ -59,7 +61,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setDefaultTimeout(Duration defaultTimeout) {
-		this.defaultTimeout = (defaultTimeout != null) ? positive(defaultTimeout, "default-timeout") : null;
+		this.defaultTimeout = (defaultTimeout != null) ? Require.positive(defaultTimeout, "managed-processes.default-timeout") : null;
 	}
 
 	public Duration getGracePeriod() {
@@ -67,7 +69,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setGracePeriod(Duration gracePeriod) {
-		this.gracePeriod = positive(gracePeriod, "grace-period");
+		this.gracePeriod = Require.positive(gracePeriod, "managed-processes.grace-period");
 	}
 
 	public DataSize getCaptureLimit() {
@@ -75,9 +77,9 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setCaptureLimit(DataSize captureLimit) {
-		if (captureLimit == null || captureLimit.isNegative() || captureLimit.toBytes() > Integer.MAX_VALUE) {
+		if (captureLimit.isNegative() || captureLimit.toBytes() > Integer.MAX_VALUE) {
 			throw new IllegalArgumentException(
-					"managed-processes.capture-limit must be between 0 and 2GB, was " + captureLimit);
+					"managed-processes.capture-limit must be between 0 and " + Integer.MAX_VALUE + " bytes, was " + captureLimit);
 		}
 		this.captureLimit = captureLimit;
 	}
@@ -87,7 +89,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setHistorySize(int historySize) {
-		this.historySize = notNegative(historySize, "history-size");
+		this.historySize = Require.notNegative(historySize, "managed-processes.history-size");
 	}
 
 	public int getMaxConcurrent() {
@@ -96,8 +98,7 @@ public class ManagedProcessesProperties {
 
 	public void setMaxConcurrent(int maxConcurrent) {
 		if (maxConcurrent < 1) {
-			throw new IllegalArgumentException(
-					"managed-processes.max-concurrent must be at least 1, was " + maxConcurrent);
+			throw new IllegalArgumentException("managed-processes.max-concurrent must be at least 1, was " + maxConcurrent);
 		}
 		this.maxConcurrent = maxConcurrent;
 	}
@@ -107,7 +108,10 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setStartWait(Duration startWait) {
-		this.startWait = notNegative(startWait, "start-wait");
+		if (startWait.isNegative()) {
+			throw new IllegalArgumentException("managed-processes.start-wait must not be negative, was " + startWait);
+		}
+		this.startWait = startWait;
 	}
 
 	public boolean isSubreaper() {
@@ -126,51 +130,29 @@ public class ManagedProcessesProperties {
 		return this.health;
 	}
 
-	static Duration positive(Duration duration, String property) {
-		if (duration == null || duration.isNegative() || duration.isZero()) {
-			throw new IllegalArgumentException("managed-processes." + property + " must be positive, was " + duration);
-		}
-		return duration;
-	}
-
-	static Duration notNegative(Duration duration, String property) {
-		if (duration == null || duration.isNegative()) {
-			throw new IllegalArgumentException(
-					"managed-processes." + property + " must not be negative, was " + duration);
-		}
-		return duration;
-	}
-
-	static int notNegative(int value, String property) {
-		if (value < 0) {
-			throw new IllegalArgumentException("managed-processes." + property + " must not be negative, was " + value);
-		}
-		return value;
-	}
-
 	/**
-	 * Orphan reaper properties.
+	 * The orphan reaper.
 	 */
 	public static class Reaper {
 
 		/**
-		 * When to reap orphaned zombies: 'auto' when the JVM is PID 1 or a child subreaper and no init process
-		 * does it already, 'always' or 'never'.
+		 * When to reap orphaned zombies: auto (when the JVM is PID 1 or a child subreaper), always, never.
 		 */
 		private ReaperMode mode = ReaperMode.AUTO;
 
 		/**
-		 * Interval between two sweeps for orphaned zombies.
+		 * Interval between reaper sweeps.
 		 */
 		private Duration sweepInterval = Duration.ofMillis(100);
 
 		/**
-		 * How long a zombie must have been seen before it is reaped, so that a waiting parent gets it first.
+		 * How long a zombie must have been seen before it is reaped; lower values risk stealing the exit
+		 * code of a JDK child under load.
 		 */
 		private Duration minimumAge = Duration.ofSeconds(1);
 
 		/**
-		 * How many reaped orphans are kept.
+		 * How many reaped orphans to remember for the endpoint.
 		 */
 		private int historySize = 100;
 
@@ -179,9 +161,6 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setMode(ReaperMode mode) {
-			if (mode == null) {
-				throw new IllegalArgumentException("managed-processes.reaper.mode must be auto, always or never");
-			}
 			this.mode = mode;
 		}
 
@@ -190,7 +169,7 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setSweepInterval(Duration sweepInterval) {
-			this.sweepInterval = positive(sweepInterval, "reaper.sweep-interval");
+			this.sweepInterval = Require.positive(sweepInterval, "managed-processes.reaper.sweep-interval");
 		}
 
 		public Duration getMinimumAge() {
@@ -198,7 +177,10 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setMinimumAge(Duration minimumAge) {
-			this.minimumAge = notNegative(minimumAge, "reaper.minimum-age");
+			if (minimumAge.isNegative()) {
+				throw new IllegalArgumentException("managed-processes.reaper.minimum-age must not be negative, was " + minimumAge);
+			}
+			this.minimumAge = minimumAge;
 		}
 
 		public int getHistorySize() {
@@ -206,28 +188,27 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setHistorySize(int historySize) {
-			this.historySize = notNegative(historySize, "reaper.history-size");
+			this.historySize = Require.notNegative(historySize, "managed-processes.reaper.history-size");
 		}
 
 	}
 
 	/**
-	 * Health indicator properties.
+	 * The processes health indicator.
 	 */
 	public static class Health {
 
 		/**
-		 * How many zombie children of the JVM are tolerated; above it, for longer than the reaper needs to reap
-		 * them (minimum age plus one sweep interval), health is DOWN.
+		 * Most zombie children tolerated; above it for longer than one reaper sweep, health is DOWN.
 		 */
-		private int zombieThreshold = 10;
+		private int zombieThreshold = 0;
 
 		public int getZombieThreshold() {
 			return this.zombieThreshold;
 		}
 
 		public void setZombieThreshold(int zombieThreshold) {
-			this.zombieThreshold = notNegative(zombieThreshold, "health.zombie-threshold");
+			this.zombieThreshold = Require.notNegative(zombieThreshold, "managed-processes.health.zombie-threshold");
 		}
 
 	}

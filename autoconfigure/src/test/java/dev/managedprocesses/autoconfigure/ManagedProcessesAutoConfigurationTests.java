@@ -1,11 +1,15 @@
 package dev.managedprocesses.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.ProcessOutcome;
+import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.TestProcesses;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperMode;
@@ -14,50 +18,51 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link ManagedProcessesAutoConfiguration}.
+ * Tests for {@link ManagedProcessesAutoConfiguration}, with real processes.
  */
 class ManagedProcessesAutoConfigurationTests {
 
-	private final String marker = "marker-" + UUID.randomUUID();
+	private final String marker = TestProcesses.marker();
 
+	// the subreaper flag belongs to the whole test JVM: keep it off unless a test is about it
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ManagedProcessesAutoConfiguration.class))
-		.withPropertyValues("managed-processes.subreaper=false", "managed-processes.reaper.mode=never");
+		.withPropertyValues("managed-processes.subreaper=false");
 
 	@AfterEach
-	void killLeftovers() {
-		ProcessAssertions.killLeftovers(this.marker);
+	void cleanUp() {
+		if (TestProcesses.linux()) {
+			TestProcesses.killAll(this.marker);
+		}
 	}
 
 	@Test
-	void beansArePresentByDefault() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ManagedProcessesAutoConfiguration.class))
-			.run((context) -> {
-				assertThat(context).hasSingleBean(OperatingSystem.class)
-					.hasSingleBean(ManagedProcessFactory.class)
-					.hasSingleBean(OrphanReaper.class)
-					.hasSingleBean(ManagedProcessesLifecycle.class);
-				assertThat(context.getBean(OperatingSystem.class)).isSameAs(OperatingSystem.current());
-				ManagedProcessFactory.Settings settings = context.getBean(ManagedProcessFactory.class).settings();
-				assertThat(settings.defaultTimeout()).isEmpty();
-				assertThat(settings.gracePeriod()).isEqualTo(Duration.ofSeconds(5));
-				assertThat(settings.captureLimit()).isEqualTo(1024 * 1024);
-				assertThat(settings.historySize()).isEqualTo(100);
-				assertThat(settings.maxConcurrent()).isEqualTo(1024);
-				assertThat(settings.startWait()).isEqualTo(Duration.ofSeconds(10));
-				assertThat(context.getBean(OrphanReaper.class).status().mode()).isEqualTo(ReaperMode.AUTO);
-			});
+	void providesFactoryReaperAndLifecycle() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(ManagedProcessFactory.class)
+				.hasSingleBean(OrphanReaper.class)
+				.hasSingleBean(OperatingSystem.class)
+				.hasSingleBean(ManagedProcessesLifecycle.class);
+			ManagedProcessFactory factory = context.getBean(ManagedProcessFactory.class);
+			assertThat(factory.settings().gracePeriod()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(factory.settings().captureLimit()).isEqualTo(1024 * 1024);
+			assertThat(factory.settings().defaultTimeout()).isEmpty();
+			assertThat(factory.command("sh", "-c", "echo hi").run().stdout()).isEqualTo("hi\n");
+			assertThat(context.getBean(OrphanReaper.class).status().mode()).isEqualTo(ReaperMode.AUTO);
+		});
 	}
 
 	@Test
-	void userFactoryBacksOff() {
+	void backsOffForUserFactory() {
 		this.runner.withUserConfiguration(UserFactoryConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(ManagedProcessFactory.class);
 			assertThat(context.getBean(ManagedProcessFactory.class).settings().historySize()).isEqualTo(7);
@@ -65,114 +70,110 @@ class ManagedProcessesAutoConfigurationTests {
 	}
 
 	@Test
-	void userOperatingSystemIsUsedByTheFactory() {
-		this.runner.withBean(OperatingSystem.class, OperatingSystem::current).run((context) -> {
-			assertThat(context).hasSingleBean(OperatingSystem.class);
-			assertThat(context.getBean(ManagedProcessFactory.class).operatingSystem())
-				.isSameAs(context.getBean(OperatingSystem.class));
-		});
-	}
-
-	@Test
-	void propertiesBindIntoFactoryAndReaperSettings() {
+	void bindsProperties() {
 		this.runner
-			.withPropertyValues("managed-processes.default-timeout=30s", "managed-processes.grace-period=2s",
-					"managed-processes.capture-limit=64KB", "managed-processes.history-size=5",
-					"managed-processes.max-concurrent=3", "managed-processes.start-wait=0s",
-					"managed-processes.reaper.sweep-interval=250ms")
+			.withPropertyValues("managed-processes.grace-period=2s", "managed-processes.default-timeout=1m",
+					"managed-processes.capture-limit=10KB", "managed-processes.history-size=5",
+					"managed-processes.max-concurrent=3", "managed-processes.start-wait=250ms",
+					"managed-processes.reaper.mode=never", "managed-processes.reaper.sweep-interval=50ms")
 			.run((context) -> {
 				ManagedProcessFactory.Settings settings = context.getBean(ManagedProcessFactory.class).settings();
-				assertThat(settings.defaultTimeout()).contains(Duration.ofSeconds(30));
 				assertThat(settings.gracePeriod()).isEqualTo(Duration.ofSeconds(2));
-				assertThat(settings.captureLimit()).isEqualTo(64 * 1024);
+				assertThat(settings.defaultTimeout()).contains(Duration.ofMinutes(1));
+				assertThat(settings.captureLimit()).isEqualTo(10 * 1024);
 				assertThat(settings.historySize()).isEqualTo(5);
 				assertThat(settings.maxConcurrent()).isEqualTo(3);
-				assertThat(settings.startWait()).isZero();
+				assertThat(settings.startWait()).isEqualTo(Duration.ofMillis(250));
 				OrphanReaper reaper = context.getBean(OrphanReaper.class);
 				assertThat(reaper.status().mode()).isEqualTo(ReaperMode.NEVER);
-				assertThat(reaper.status().sweepInterval()).isEqualTo(Duration.ofMillis(250));
+				assertThat(reaper.status().active()).isFalse();
+				assertThat(reaper.status().sweepInterval()).isEqualTo(Duration.ofMillis(50));
 			});
 	}
 
 	@Test
-	void zeroGracePeriodFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.grace-period=0s", "managed-processes.grace-period");
-	}
-
-	@Test
-	void negativeDefaultTimeoutFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.default-timeout=-1s", "managed-processes.default-timeout");
-	}
-
-	@Test
-	void negativeStartWaitFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.start-wait=-5s", "managed-processes.start-wait");
-	}
-
-	@Test
-	void zeroSweepIntervalFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.reaper.sweep-interval=0ms", "managed-processes.reaper.sweep-interval");
-	}
-
-	@Test
-	void zeroMaxConcurrentFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.max-concurrent=0", "managed-processes.max-concurrent");
-	}
-
-	@Test
-	void negativeZombieThresholdFailsNamingTheProperty() {
-		assertBindingFails("managed-processes.health.zombie-threshold=-1", "managed-processes.health.zombie-threshold");
-	}
-
-	@Test
-	void unknownReaperModeFailsNamingTheProperty() {
+	void badValuesFailNamingTheProperty() {
+		this.runner.withPropertyValues("managed-processes.grace-period=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("managed-processes.grace-period must be positive, was PT0S");
+		});
+		this.runner.withPropertyValues("managed-processes.capture-limit=-1B").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessage("managed-processes.capture-limit must be between 0 and 2147483647 bytes, was -1B");
+		});
 		this.runner.withPropertyValues("managed-processes.reaper.mode=sometimes").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(fullMessage(context.getStartupFailure())).contains("managed-processes.reaper.mode")
-				.contains("sometimes");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("sometimes").hasStackTraceContaining("ReaperMode");
 		});
-	}
-
-	private void assertBindingFails(String property, String name) {
-		this.runner.withPropertyValues(property).run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(name);
-			assertThat(fullMessage(context.getStartupFailure())).contains(name);
-		});
-	}
-
-	private static String fullMessage(Throwable failure) {
-		StringBuilder message = new StringBuilder();
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			message.append(cause.getMessage()).append('\n');
-		}
-		return message.toString();
 	}
 
 	@Test
-	void closingTheContextStopsLiveProcesses() {
-		List<ManagedProcess> started = new java.util.ArrayList<>();
-		this.runner.withPropertyValues("managed-processes.grace-period=1s").run((context) -> {
+	void closingTheContextStopsLiveTreesIncludingOnesIgnoringSigterm() {
+		assumeTrue(TestProcesses.linux(), "survivors are counted from /proc");
+		List<ManagedProcess> processes = new ArrayList<>();
+		this.runner.withPropertyValues("managed-processes.grace-period=500ms").run((context) -> {
 			ManagedProcessFactory factory = context.getBean(ManagedProcessFactory.class);
-			for (int i = 0; i < 3; i++) {
-				started.add(factory.command("sh", "-c", "sleep 300; :", this.marker).discardOutput().start());
+			processes.add(factory.command("sleep", this.marker).start());
+			processes.add(factory.command("sh", "-c", "sleep " + this.marker + " & sleep " + this.marker + " & wait").start());
+			processes.add(factory.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & wait; wait").start());
+			await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 6);
+		});
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+		assertThat(processes).allSatisfy(
+				(process) -> assertThat(process.onExit().join().outcome()).isEqualTo(ProcessOutcome.STOPPED));
+		assertThat(processes.get(2).onExit().join().killed()).isTrue();
+	}
+
+	@Test
+	void contextCloseStopsFiveHundredTreesInAboutOneGracePeriod() {
+		assumeTrue(TestProcesses.linux(), "survivors are counted from /proc");
+		Duration grace = Duration.ofSeconds(2);
+		long[] closeNanos = new long[1];
+		this.runner.withPropertyValues("managed-processes.grace-period=" + grace.toMillis() + "ms").run((context) -> {
+			ManagedProcessFactory factory = context.getBean(ManagedProcessFactory.class);
+			for (int i = 0; i < 500; i++) {
+				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
+				factory.command("sh", "-c", script.replace("{m}", this.marker)).discardOutput().start();
 			}
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> started.stream().allMatch((process) -> !process.descendants().isEmpty()));
-			assertThat(ProcessAssertions.pidsWithMarker(this.marker)).hasSize(3);
+			await().atMost(60, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 1000);
+			closeNanos[0] = System.nanoTime();
+			((ConfigurableApplicationContext) context.getSourceApplicationContext()).close();
+			closeNanos[0] = System.nanoTime() - closeNanos[0];
 		});
-		// the runner closed the context
-		assertThat(started).allSatisfy((process) -> {
-			assertThat(ProcessAssertions.isAlive(process.pid())).isFalse();
-			assertThat(process.onExit()).isDone();
-		});
-		assertThat(ProcessAssertions.pidsWithMarker(this.marker)).isEmpty();
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+		// one grace period plus signalling 1,000 processes on a busy 2-core machine; 500 in a row would be 1,000 s
+		assertThat(Duration.ofNanos(closeNanos[0])).isLessThan(grace.plusSeconds(15));
+	}
+
+	@Test
+	void reaperStartsWithTheContextAndStopsAfterIt() {
+		assumeTrue(OperatingSystem.current().canReap(), "the reaper needs Linux with JNA");
+		OperatingSystem os = OperatingSystem.current();
+		try {
+			this.runner.withPropertyValues("managed-processes.subreaper=true").run((context) -> {
+				OrphanReaper reaper = context.getBean(OrphanReaper.class);
+				assertThat(reaper.status().subreaper()).isTrue();
+				assertThat(reaper.status().active()).isTrue();
+				// an orphan of a managed process comes back to this JVM and is reaped
+				ProcessResult result = context.getBean(ManagedProcessFactory.class)
+					.command("sh", "-c", "sleep 0.3 & exit 0")
+					.run();
+				assertThat(result.isSuccess()).isTrue();
+				await().atMost(10, TimeUnit.SECONDS).until(() -> reaper.status().reaped() >= 1);
+				assertThat(reaper.history().get(0).status().exitCode()).isZero();
+			});
+		}
+		finally {
+			os.setChildSubreaper(false);
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
 	static class UserFactoryConfiguration {
 
-		@Bean(destroyMethod = "")
+		@Bean(destroyMethod = "close")
 		ManagedProcessFactory userFactory() {
 			return ManagedProcessFactory.builder().historySize(7).build();
 		}

@@ -20,6 +20,12 @@ public final class OutputPump implements Runnable {
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
+	/**
+	 * After the process exits, how long the pump keeps reading: long enough for what the process itself
+	 * wrote, short enough that a background grandchild flooding the inherited pipe cannot hold the result.
+	 */
+	private static final long AFTER_EXIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
 	private final Process process;
 
 	private final InputStream stdout;
@@ -61,10 +67,24 @@ public final class OutputPump implements Runnable {
 
 	@Override
 	public void run() {
+		pump(false);
+	}
+
+	/**
+	 * Drains until the process has exited and its streams are closed, or, when {@code yieldOnInterrupt}, until
+	 * the calling thread is interrupted: then it returns {@code false} with the interrupt flag still set, and
+	 * the pump can be handed to another thread that calls {@link #run()} to carry on where it stopped.
+	 * @param yieldOnInterrupt whether an interrupt ends this call early
+	 * @return {@code true} when finished, {@code false} when it yielded to an interrupt
+	 */
+	public boolean pump(boolean yieldOnInterrupt) {
 		byte[] buffer = new byte[64 * 1024];
 		long backoff = MIN_BACKOFF_NANOS;
 		try {
 			while (true) {
+				if (yieldOnInterrupt && Thread.currentThread().isInterrupted()) {
+					return false;
+				}
 				int read = drainOnce(buffer);
 				if (read > 0) {
 					backoff = MIN_BACKOFF_NANOS;
@@ -72,7 +92,8 @@ public final class OutputPump implements Runnable {
 				}
 				if (!this.process.isAlive()) {
 					// the process has ended: what it wrote is in the pipe or in the JDK's buffer now
-					while (drainOnce(buffer) > 0) {
+					long deadline = System.nanoTime() + AFTER_EXIT_NANOS;
+					while (drainOnce(buffer) > 0 && System.nanoTime() - deadline < 0) {
 						// keep draining until nothing is left
 					}
 					break;
@@ -81,8 +102,11 @@ public final class OutputPump implements Runnable {
 					this.process.waitFor(backoff, TimeUnit.NANOSECONDS);
 				}
 				catch (InterruptedException ex) {
-					// the pump is never interrupted on purpose; keep draining until the process ends
-					Thread.interrupted();
+					if (yieldOnInterrupt) {
+						Thread.currentThread().interrupt();
+						return false;
+					}
+					// a pump thread of its own is never interrupted on purpose: keep draining
 				}
 				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 			}
@@ -90,13 +114,12 @@ public final class OutputPump implements Runnable {
 		catch (Throwable ex) {
 			this.failures.record(ex);
 		}
-		finally {
-			finish(this.stdoutSink);
-			finish(this.stderrSink);
-			closeQuietly(this.stdout);
-			closeQuietly(this.stderr);
-			this.done.run();
-		}
+		finish(this.stdoutSink);
+		finish(this.stderrSink);
+		closeQuietly(this.stdout);
+		closeQuietly(this.stderr);
+		this.done.run();
+		return true;
 	}
 
 	private int drainOnce(byte[] buffer) {

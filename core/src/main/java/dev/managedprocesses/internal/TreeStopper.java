@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -27,32 +28,40 @@ import org.slf4j.LoggerFactory;
  * Stops whole process trees: {@code SIGTERM} to every member, a grace period, then {@code SIGKILL} to every
  * member still alive, until none is.
  * <p>
- * A tree's members are found again at every step, from one read of the process table for all trees:
+ * A tree's members are found again at every step:
  * <ul>
  * <li>descendants of the root by parent links;</li>
- * <li>descendants of every member seen earlier in this stop that still runs (an intermediate that dies
- * loses its children to the subreaper or init, but we already know them);</li>
+ * <li>descendants of every member seen earlier that still runs (an intermediate that dies loses its
+ * children to the subreaper or init, but we already know them);</li>
  * <li>processes whose environment carries the tree's marker variable: this finds descendants that
  * double-forked before we ever saw them, wherever they were re-parented.</li>
  * </ul>
  * Every signal goes through {@link OperatingSystem#signal}, which checks the start time so a reused pid is
- * never hit. Many trees are stopped together in one loop, so stopping 500 trees takes one grace period, not
- * 500. Steps run on the shared scheduler and never block it for long.
+ * never hit. All stops in progress share one loop on the scheduler: each step reads the process table once
+ * for every tree being stopped, so 500 trees (or a burst of timeouts) cost one read per step, and stopping
+ * them all takes one grace period, not 500.
  */
 public final class TreeStopper {
 
 	private static final Logger logger = LoggerFactory.getLogger(TreeStopper.class);
 
-	private static final long POLL_MILLIS = 25;
+	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
 	/** After SIGKILL, how long to keep finding and killing members before giving up on a stuck one. */
-	private static final long KILL_PHASE_MILLIS = 10_000;
+	private static final long KILL_PHASE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private final OperatingSystem os;
 
 	private final ScheduledExecutorService scheduler;
 
 	private final String markerVariable;
+
+	private final List<Stop> active = new ArrayList<>();
+
+	private boolean stepScheduled;
+
+	/** Marker value per process identity; used on the scheduler thread only, cleared when idle. */
+	private final Map<ProcessId, Optional<String>> markers = new HashMap<>();
 
 	/**
 	 * Creates a stopper.
@@ -70,13 +79,24 @@ public final class TreeStopper {
 	 * Stops trees.
 	 * @param trees the trees
 	 * @param gracePeriod how long members may take after {@code SIGTERM}; zero kills at once
-	 * @return completes when no member of any tree is alive; each tree's {@link Tree#killed()} tells whether
-	 * {@code SIGKILL} was needed
+	 * @return completes when no member of any of these trees is alive; each tree's {@link Tree#killed()}
+	 * tells whether {@code SIGKILL} was needed
 	 */
 	public CompletableFuture<Void> stop(Collection<Tree> trees, Duration gracePeriod) {
-		Run run = new Run(new ArrayList<>(trees), System.nanoTime() + gracePeriod.toNanos(), gracePeriod.isZero());
-		this.scheduler.execute(run::step);
-		return run.done;
+		long now = System.nanoTime();
+		List<CompletableFuture<Void>> done = new ArrayList<>();
+		synchronized (this.active) {
+			for (Tree tree : trees) {
+				Stop stop = new Stop(tree, now + gracePeriod.toNanos(), gracePeriod.isZero(), now);
+				this.active.add(stop);
+				done.add(stop.done);
+			}
+			if (!this.stepScheduled) {
+				this.stepScheduled = true;
+				this.scheduler.execute(this::step);
+			}
+		}
+		return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
 	}
 
 	/**
@@ -88,18 +108,82 @@ public final class TreeStopper {
 	 * @return the live members other than the root, per tree
 	 */
 	public Map<Tree, List<ProcessInfo>> members(Collection<Tree> trees, ProcessTable table) {
-		Run run = new Run(List.of(), 0, false);
-		Map<ProcessId, Optional<String>> markers = new HashMap<>();
+		Map<ProcessId, Optional<String>> markerCache = new HashMap<>();
 		long self = this.os.currentPid();
 		Map<Tree, List<ProcessInfo>> result = new HashMap<>();
 		for (Tree tree : trees) {
 			long rootPid = tree.root().map(ProcessId::pid).orElse(-1L);
-			result.put(tree, run.collect(tree, table, markers, (info) -> info.parentPid() == self)
-				.stream()
+			result.put(tree, collect(tree, table, markerCache, (info) -> info.parentPid() == self).stream()
 				.filter((info) -> info.pid() != rootPid && info.isAlive())
 				.toList());
 		}
 		return result;
+	}
+
+	private void step() {
+		List<Stop> stops;
+		synchronized (this.active) {
+			stops = new ArrayList<>(this.active);
+		}
+		List<Stop> finished = new ArrayList<>();
+		long started = System.nanoTime();
+		try {
+			ProcessTable table = ProcessTable.read(this.os);
+			long now = System.nanoTime();
+			for (Stop stop : stops) {
+				if (stop.advance(table, now)) {
+					finished.add(stop);
+				}
+			}
+		}
+		catch (Throwable ex) {
+			logger.warn("Stopping process trees failed", ex);
+			finished.addAll(stops);
+		}
+		synchronized (this.active) {
+			this.active.removeAll(finished);
+			if (this.active.isEmpty()) {
+				this.stepScheduled = false;
+				this.markers.clear();
+			}
+			else {
+				// a slow table read (thousands of processes) spaces the steps out instead of hogging a core
+				long delay = Math.max(POLL_NANOS, 2 * (System.nanoTime() - started));
+				this.scheduler.schedule(this::step, delay, TimeUnit.NANOSECONDS);
+			}
+		}
+		finished.forEach((stop) -> stop.done.complete(null));
+	}
+
+	/** Members of a tree in this snapshot: by parent links from root and known members, and by marker. */
+	private List<ProcessInfo> collect(Tree tree, ProcessTable table, Map<ProcessId, Optional<String>> markerCache,
+			Predicate<ProcessInfo> markerCandidate) {
+		Set<Long> roots = new LinkedHashSet<>();
+		tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
+		for (ProcessId member : tree.members) {
+			if (table.isAlive(member)) {
+				roots.add(member.pid());
+			}
+		}
+		long self = this.os.currentPid();
+		for (ProcessInfo info : table.processes()) {
+			if (info.pid() != self && info.isAlive() && markerCandidate.test(info) && !roots.contains(info.pid())) {
+				Optional<String> marker = markerCache.computeIfAbsent(info.id(),
+						(id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
+				if (marker.isPresent() && tree.marker.test(marker.get())) {
+					roots.add(info.pid());
+				}
+			}
+		}
+		List<ProcessInfo> members = new ArrayList<>();
+		for (long pid : roots) {
+			table.get(pid).ifPresent(members::add);
+		}
+		members.addAll(table.descendants(roots));
+		for (ProcessInfo member : members) {
+			tree.members.add(member.id());
+		}
+		return members;
 	}
 
 	/**
@@ -111,7 +195,7 @@ public final class TreeStopper {
 
 		private final Predicate<String> marker;
 
-		private final Set<ProcessId> members = java.util.concurrent.ConcurrentHashMap.newKeySet();
+		private final Set<ProcessId> members = ConcurrentHashMap.newKeySet();
 
 		private volatile boolean killed;
 
@@ -139,16 +223,14 @@ public final class TreeStopper {
 
 	}
 
-	private final class Run {
+	/** One request to stop one tree, advanced by the shared loop. */
+	private final class Stop {
 
-		private final List<Tree> trees;
+		private final Tree tree;
 
 		private final long graceDeadline;
 
 		private final CompletableFuture<Void> done = new CompletableFuture<>();
-
-		/** Marker value per process identity, read once per stop. */
-		private final Map<ProcessId, Optional<String>> markers = new HashMap<>();
 
 		private final Set<ProcessId> termed = new HashSet<>();
 
@@ -156,95 +238,46 @@ public final class TreeStopper {
 
 		private long killDeadline;
 
-		Run(List<Tree> trees, long graceDeadline, boolean killAtOnce) {
-			this.trees = trees;
+		Stop(Tree tree, long graceDeadline, boolean killAtOnce, long now) {
+			this.tree = tree;
 			this.graceDeadline = graceDeadline;
-			this.killing = killAtOnce;
 			if (killAtOnce) {
-				this.killDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_PHASE_MILLIS);
-				trees.forEach((tree) -> tree.killed = true);
+				startKilling(now);
 			}
 		}
 
-		void step() {
-			try {
-				if (stepOnce()) {
-					this.done.complete(null);
-				}
-				else {
-					TreeStopper.this.scheduler.schedule(this::step, POLL_MILLIS, TimeUnit.MILLISECONDS);
-				}
-			}
-			catch (Throwable ex) {
-				logger.warn("Stopping process trees failed", ex);
-				this.done.complete(null);
-			}
+		private void startKilling(long now) {
+			this.killing = true;
+			this.killDeadline = now + KILL_PHASE_NANOS;
 		}
 
-		/** One pass; answers whether every tree is gone. */
-		private boolean stepOnce() {
-			long now = System.nanoTime();
+		/** One step; answers whether the tree is gone (or given up on). */
+		boolean advance(ProcessTable table, long now) {
 			if (!this.killing && now - this.graceDeadline >= 0) {
-				this.killing = true;
-				this.killDeadline = now + TimeUnit.MILLISECONDS.toNanos(KILL_PHASE_MILLIS);
+				startKilling(now);
 			}
-			ProcessTable table = ProcessTable.read(TreeStopper.this.os);
-			boolean anyAlive = false;
-			for (Tree tree : this.trees) {
-				List<ProcessInfo> alive = collect(tree, table, this.markers, (info) -> true).stream().filter(ProcessInfo::isAlive).toList();
-				if (alive.isEmpty()) {
-					continue;
-				}
-				anyAlive = true;
-				if (this.killing) {
-					tree.killed = true;
-					alive.forEach((info) -> TreeStopper.this.os.signal(info.id(), Signal.KILL));
-				}
-				else {
-					for (ProcessInfo info : alive) {
-						if (this.termed.add(info.id())) {
-							TreeStopper.this.os.signal(info.id(), Signal.TERM);
-						}
-					}
-				}
-			}
-			if (anyAlive && this.killing && now - this.killDeadline >= 0) {
-				logger.warn("Some processes survived SIGKILL for {} ms (uninterruptible sleep?); giving up on them",
-						KILL_PHASE_MILLIS);
+			List<ProcessInfo> alive = collect(this.tree, table, TreeStopper.this.markers, (info) -> true).stream()
+				.filter(ProcessInfo::isAlive)
+				.toList();
+			if (alive.isEmpty()) {
 				return true;
 			}
-			return !anyAlive;
-		}
-
-		/** Members of a tree in this snapshot: by parent links from root and known members, and by marker. */
-		List<ProcessInfo> collect(Tree tree, ProcessTable table, Map<ProcessId, Optional<String>> markers,
-				Predicate<ProcessInfo> markerCandidate) {
-			Set<Long> roots = new LinkedHashSet<>();
-			tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
-			for (ProcessId member : tree.members) {
-				if (table.isAlive(member)) {
-					roots.add(member.pid());
+			if (this.killing) {
+				this.tree.killed = true;
+				alive.forEach((info) -> TreeStopper.this.os.signal(info.id(), Signal.KILL));
+				if (now - this.killDeadline >= 0) {
+					logger.warn("{} processes survived SIGKILL for {} s (uninterruptible sleep?); giving up on them: {}",
+							alive.size(), TimeUnit.NANOSECONDS.toSeconds(KILL_PHASE_NANOS), alive);
+					return true;
+				}
+				return false;
+			}
+			for (ProcessInfo info : alive) {
+				if (this.termed.add(info.id())) {
+					TreeStopper.this.os.signal(info.id(), Signal.TERM);
 				}
 			}
-			long self = TreeStopper.this.os.currentPid();
-			for (ProcessInfo info : table.processes()) {
-				if (info.pid() != self && info.isAlive() && markerCandidate.test(info) && !roots.contains(info.pid())) {
-					Optional<String> marker = markers.computeIfAbsent(info.id(),
-							(id) -> TreeStopper.this.os.environmentVariable(id.pid(), TreeStopper.this.markerVariable));
-					if (marker.isPresent() && tree.marker.test(marker.get())) {
-						roots.add(info.pid());
-					}
-				}
-			}
-			List<ProcessInfo> members = new ArrayList<>();
-			for (long pid : roots) {
-				table.get(pid).ifPresent(members::add);
-			}
-			members.addAll(table.descendants(roots));
-			for (ProcessInfo member : members) {
-				tree.members.add(member.id());
-			}
-			return members;
+			return false;
 		}
 
 	}

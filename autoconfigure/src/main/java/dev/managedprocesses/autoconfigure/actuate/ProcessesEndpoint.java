@@ -3,15 +3,20 @@ package dev.managedprocesses.autoconfigure.actuate;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Descendant;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Finished;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.LiveProcess;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.ReaperDescriptor;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Zombie;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.ProcessTable;
@@ -21,23 +26,27 @@ import dev.managedprocesses.reaper.ReaperStatus;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
-import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
-import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
- * The {@code processes} endpoint: the JVM's child processes (managed or not), its zombie children, the reaper
- * and recent results. Each request reads the process table once. Arguments and output are masked unless
- * {@code management.endpoint.processes.show-values} allows them; environments are never shown.
+ * {@code /actuator/processes}: the JVM's process tree right now (live children, managed or not, with the
+ * descendants of managed ones; zombie children; recent results and reaped orphans), one managed process in
+ * detail, and a graceful tree stop of a managed process. Read-only by default; the stop needs
+ * {@code management.endpoint.processes.access=unrestricted}, and never touches a process the starter does not
+ * manage.
+ * <p>
+ * Command lines hold secrets, so arguments after the executable are masked unless
+ * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
+ * Every request reads the process table once.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
 
-	private static final int OUTPUT_TAIL = 4096;
+	private static final int OUTPUT_TAIL_CHARS = 4096;
 
 	private final ManagedProcessFactory factory;
 
@@ -45,207 +54,168 @@ public class ProcessesEndpoint {
 
 	private final OperatingSystem os;
 
-	private final ArgumentSanitizer sanitizer;
+	private final CommandSanitizer sanitizer;
 
 	private final Show showValues;
-
-	private final Set<String> roles;
 
 	/**
 	 * Creates the endpoint.
 	 * @param factory the factory
 	 * @param reaper the reaper
 	 * @param os the operating system
-	 * @param functions the sanitizing functions applied to arguments and output
-	 * @param showValues when to show unmasked values
-	 * @param roles the roles for {@link Show#WHEN_AUTHORIZED}
+	 * @param sanitizingFunctions functions applied to each argument when values are shown
+	 * @param showValues when to show argument values
 	 */
 	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
-			Iterable<SanitizingFunction> functions, Show showValues, Set<String> roles) {
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
 		this.factory = factory;
 		this.reaper = reaper;
 		this.os = os;
-		this.sanitizer = new ArgumentSanitizer(functions);
+		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
-		this.roles = Set.copyOf(roles);
 	}
 
 	/**
-	 * The overview document.
-	 * @param securityContext the caller
-	 * @return the document
+	 * The whole tree (values shown as for an authorized caller, as for JMX).
+	 * @return the descriptor
 	 */
 	@ReadOperation
-	public Map<String, Object> processes(SecurityContext securityContext) {
-		boolean show = this.showValues.isShown(securityContext, this.roles);
+	public ProcessesDescriptor processes() {
+		return describe(this.showValues.isShown(true));
+	}
+
+	/**
+	 * One managed process, live or recently finished.
+	 * @param pid the pid
+	 * @return the detail, or {@code null} when no managed process has this pid
+	 */
+	@ReadOperation
+	public Detail process(@Selector long pid) {
+		return detail(pid, this.showValues.isShown(true));
+	}
+
+	/**
+	 * Stops a managed process gracefully, whole tree.
+	 * @param pid the pid
+	 * @return the state after the request, or {@code null} when no live managed process has this pid
+	 */
+	@DeleteOperation
+	public StopResponse stop(@Selector long pid) {
+		Optional<ManagedProcess> process = this.factory.find(pid);
+		if (process.isEmpty()) {
+			return null;
+		}
+		process.get().stop();
+		return new StopResponse(pid, process.get().state().name());
+	}
+
+	/**
+	 * Describes the tree.
+	 * @param showUnsanitized whether argument values may be shown
+	 * @return the descriptor
+	 */
+	public ProcessesDescriptor describe(boolean showUnsanitized) {
 		ProcessTable table = ProcessTable.read(this.os);
-		long jvm = this.os.currentPid();
-		ReaperStatus status = this.reaper.status();
-		Map<String, Object> document = new LinkedHashMap<>();
-		document.put("pid", jvm);
-		document.put("pid1", status.pidOne());
-		document.put("subreaper", status.subreaper());
-		document.put("operatingSystem", this.os.description());
-		document.put("limitations", this.os.limitations());
-		document.put("zombieDetection", zombieDetection());
-		document.put("reaper", reaper(status));
-		Map<Long, ManagedProcess> managed = new LinkedHashMap<>();
-		Map<ManagedProcess, List<ProcessInfo>> trees = this.factory.descendants(table);
-		trees.keySet().forEach((process) -> managed.put(process.pid(), process));
-		List<Map<String, Object>> live = new ArrayList<>();
-		List<Map<String, Object>> zombies = new ArrayList<>();
-		for (ProcessInfo child : table.children(jvm)) {
+		long self = this.os.currentPid();
+		Map<ManagedProcess, List<ProcessInfo>> descendants = this.factory.descendants(table);
+		Map<Long, ManagedProcess> managed = new java.util.HashMap<>();
+		descendants.keySet().forEach((process) -> managed.put(process.pid(), process));
+		List<LiveProcess> live = new ArrayList<>();
+		List<Zombie> zombies = new ArrayList<>();
+		for (ProcessInfo child : table.children(self)) {
 			if (child.isZombie()) {
-				if (this.os.canSeeZombies()) {
-					Map<String, Object> zombie = new LinkedHashMap<>();
-					zombie.put("pid", child.pid());
-					zombie.put("command", this.sanitizer.sanitize(child.command(), show));
-					zombies.add(zombie);
-				}
+				zombies.add(new Zombie(child.pid(), child.parentPid(), child.command(),
+						this.reaper.zombieSince(child.pid()).map(Instant::toString).orElse(null)));
 				continue;
 			}
 			ManagedProcess process = managed.get(child.pid());
-			live.add((process != null) ? managed(process, trees.get(process), show) : unmanaged(child, show));
+			if (process != null) {
+				live.add(new LiveProcess(child.pid(), child.parentPid(), true, process.name(),
+						this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+						process.startedAt().toString(), describe(descendants.get(process), showUnsanitized)));
+			}
+			else {
+				live.add(new LiveProcess(child.pid(), child.parentPid(), false, null,
+						this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state()), null,
+						List.of()));
+			}
 		}
-		document.put("live", live);
-		document.put("zombies", zombies);
-		document.put("recent", recent(show));
-		return document;
+		// a managed process the table missed (just started, or no /proc): still listed
+		for (ManagedProcess process : descendants.keySet()) {
+			if (table.get(process.pid()).isEmpty()) {
+				live.add(new LiveProcess(process.pid(), self, true, process.name(),
+						this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+						process.startedAt().toString(), List.of()));
+			}
+		}
+		live.sort(Comparator.comparingLong(LiveProcess::pid));
+		return new ProcessesDescriptor(self, this.os.isPidOne(), this.os.isChildSubreaper(), this.os.description(),
+				this.os.canSeeZombies(), this.os.limitations(), describe(this.reaper.status()), live, zombies,
+				recent(showUnsanitized));
 	}
 
 	/**
-	 * One managed process: live with its tree and output tail, or finished with its result.
-	 * @param securityContext the caller
+	 * Describes one managed process.
 	 * @param pid the pid
-	 * @return the process, or {@code null} (404) when no managed process has this pid
+	 * @param showUnsanitized whether argument values and output may be shown
+	 * @return the detail, or {@code null} when no managed process has this pid
 	 */
-	@ReadOperation
-	public Map<String, Object> process(SecurityContext securityContext, @Selector long pid) {
-		boolean show = this.showValues.isShown(securityContext, this.roles);
+	public Detail detail(long pid, boolean showUnsanitized) {
 		Optional<ManagedProcess> live = this.factory.find(pid);
 		if (live.isPresent()) {
 			ManagedProcess process = live.get();
-			Map<String, Object> detail = managed(process, process.descendants(), show);
-			detail.put("output", this.sanitizer.sanitizeText(process.outputTail(OUTPUT_TAIL), show));
-			return detail;
+			String tail = this.sanitizer.sanitizeText("output", process.outputTail(OUTPUT_TAIL_CHARS), showUnsanitized);
+			return new Detail(pid, process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized),
+					process.state().name(), process.startedAt().toString(),
+					describe(process.descendants(), showUnsanitized), null, tail);
 		}
 		return this.factory.history()
 			.stream()
 			.filter((result) -> result.pid() == pid)
 			.findFirst()
-			.map((result) -> {
-				Map<String, Object> detail = result(result, show);
-				detail.put("stdout", this.sanitizer.sanitizeText(result.stdout(), show));
-				detail.put("stderr", this.sanitizer.sanitizeText(result.stderr(), show));
-				return detail;
-			})
+			.map((result) -> new Detail(pid, result.name(), this.sanitizer.sanitize(result.command(), showUnsanitized),
+					result.outcome().name(), result.startedAt().toString(), List.of(),
+					describe(result, showUnsanitized), this.sanitizer.sanitizeText("output",
+							tail(result.stdout() + result.stderr()), showUnsanitized)))
 			.orElse(null);
 	}
 
-	/**
-	 * Stops a live managed process and its tree gracefully. Never signals a process this application did not
-	 * start.
-	 * @param pid the pid
-	 * @return 200 with the process, or 404 when no live managed process has this pid
-	 */
-	@DeleteOperation
-	public WebEndpointResponse<Map<String, Object>> stop(@Selector long pid) {
-		Optional<ManagedProcess> live = this.factory.find(pid);
-		if (live.isEmpty()) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
-		}
-		ManagedProcess process = live.get();
-		process.stop();
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("pid", process.pid());
-		body.put("name", process.name());
-		body.put("state", process.state().name());
-		return new WebEndpointResponse<>(body);
-	}
-
-	private Map<String, Object> zombieDetection() {
-		Map<String, Object> detection = new LinkedHashMap<>();
-		detection.put("available", this.os.canSeeZombies());
-		if (!this.os.canSeeZombies()) {
-			detection.put("reason", "zombie processes cannot be seen on " + this.os.description());
-		}
-		return detection;
-	}
-
-	private Map<String, Object> reaper(ReaperStatus status) {
-		Map<String, Object> reaper = new LinkedHashMap<>();
-		reaper.put("mode", status.mode().name().toLowerCase(java.util.Locale.ROOT));
-		reaper.put("active", status.active());
-		reaper.put("unavailableReason", status.unavailableReason().orElse(null));
-		reaper.put("initAbove", status.initAbove().orElse(null));
-		reaper.put("reaped", status.reaped());
-		reaper.put("lastSweep", status.lastSweep().map(Instant::toString).orElse(null));
-		reaper.put("sweepInterval", status.sweepInterval().toString());
-		return reaper;
-	}
-
-	private Map<String, Object> managed(ManagedProcess process, List<ProcessInfo> tree, boolean show) {
-		Map<String, Object> entry = new LinkedHashMap<>();
-		entry.put("pid", process.pid());
-		entry.put("managed", true);
-		entry.put("name", process.name());
-		entry.put("command", this.sanitizer.sanitize(process.command(), show));
-		entry.put("state", process.state().name());
-		entry.put("startedAt", process.startedAt().toString());
-		entry.put("treeId", process.treeId());
-		List<Map<String, Object>> descendants = new ArrayList<>();
-		for (ProcessInfo member : (tree != null) ? tree : List.<ProcessInfo>of()) {
-			Map<String, Object> descendant = new LinkedHashMap<>();
-			descendant.put("pid", member.pid());
-			descendant.put("parentPid", member.parentPid());
-			descendant.put("command", this.sanitizer.sanitize(member.command(), show));
-			descendants.add(descendant);
-		}
-		entry.put("descendants", descendants);
-		return entry;
-	}
-
-	private Map<String, Object> unmanaged(ProcessInfo child, boolean show) {
-		Map<String, Object> entry = new LinkedHashMap<>();
-		entry.put("pid", child.pid());
-		entry.put("managed", false);
-		entry.put("command", this.sanitizer.sanitize(child.command(), show));
-		return entry;
-	}
-
-	private List<Map<String, Object>> recent(boolean show) {
-		List<Map.Entry<Instant, Map<String, Object>>> entries = new ArrayList<>();
+	private List<Finished> recent(boolean showUnsanitized) {
+		List<Finished> recent = new ArrayList<>();
 		for (ProcessResult result : this.factory.history()) {
-			entries.add(Map.entry(result.endedAt(), result(result, show)));
+			recent.add(describe(result, showUnsanitized));
 		}
-		for (ReapedProcess reaped : this.reaper.history()) {
-			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("type", "orphan");
-			entry.put("pid", reaped.pid());
-			entry.put("command", this.sanitizer.sanitize(reaped.command(), show));
-			entry.put("exitCode", reaped.status().exitCode());
-			entry.put("signal", reaped.status().signal().isPresent() ? reaped.status().signal().getAsInt() : null);
-			entry.put("endedAt", reaped.reapedAt().toString());
-			entries.add(Map.entry(reaped.reapedAt(), entry));
+		for (ReapedProcess orphan : this.reaper.history()) {
+			recent.add(new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
+					"REAPED", orphan.status().exitCode(), false, null, orphan.reapedAt().toString(), null));
 		}
-		entries.sort(Map.Entry.<Instant, Map<String, Object>>comparingByKey(Comparator.reverseOrder()));
-		return entries.stream().map(Map.Entry::getValue).toList();
+		recent.sort(Comparator.comparing(Finished::endedAt).reversed());
+		return recent;
 	}
 
-	private Map<String, Object> result(ProcessResult result, boolean show) {
-		Map<String, Object> entry = new LinkedHashMap<>();
-		entry.put("type", "managed");
-		entry.put("pid", result.pid());
-		entry.put("name", result.name());
-		entry.put("command", this.sanitizer.sanitize(result.command(), show));
-		entry.put("outcome", result.outcome().name());
-		entry.put("exitCode", result.exitCode());
-		entry.put("killed", result.killed());
-		entry.put("success", result.isSuccess());
-		entry.put("startedAt", result.startedAt().toString());
-		entry.put("endedAt", result.endedAt().toString());
-		entry.put("durationMillis", result.duration().toMillis());
-		return entry;
+	private Finished describe(ProcessResult result, boolean showUnsanitized) {
+		return new Finished("managed", result.pid(), result.name(),
+				this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(), result.exitCode(),
+				result.killed(), result.startedAt().toString(), result.endedAt().toString(),
+				result.duration().toString());
+	}
+
+	private List<Descendant> describe(List<ProcessInfo> processes, boolean showUnsanitized) {
+		return processes.stream()
+			.map((info) -> new Descendant(info.pid(), info.parentPid(),
+					this.sanitizer.sanitize(info.command(), showUnsanitized), String.valueOf(info.state())))
+			.toList();
+	}
+
+	private static ReaperDescriptor describe(ReaperStatus status) {
+		return new ReaperDescriptor(status.mode().name().toLowerCase(java.util.Locale.ROOT), status.active(),
+				status.reaped(), status.lastSweep().map(Instant::toString).orElse(null),
+				status.sweepInterval().toString(), status.unavailableReason().orElse(null),
+				status.initAbove().orElse(null));
+	}
+
+	private static String tail(String text) {
+		return (text.length() <= OUTPUT_TAIL_CHARS) ? text : text.substring(text.length() - OUTPUT_TAIL_CHARS);
 	}
 
 }

@@ -1,27 +1,28 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Set;
 
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Properties of the {@code processes} endpoint ({@code management.endpoint.processes.*}).
+ * Configuration properties of the processes endpoint, under {@code management.endpoint.processes}.
  */
 @ConfigurationProperties("management.endpoint.processes")
 public class ProcessesEndpointProperties {
 
 	/**
-	 * When to show the arguments (after the executable) and the output of processes unmasked.
+	 * When to show command-line argument values and output; masked with ****** otherwise. Sanitizing
+	 * functions still apply when shown.
 	 */
 	private Show showValues = Show.NEVER;
 
 	/**
-	 * Roles allowed to see unmasked values when show-values is 'when-authorized'. Any authenticated user when
-	 * empty.
+	 * Roles used to decide whether a user may see values with show-values=when-authorized. When empty, any
+	 * authenticated user may.
 	 */
-	private final Set<String> roles = new LinkedHashSet<>();
+	private final Set<String> roles = new HashSet<>();
 
 	public Show getShowValues() {
 		return this.showValues;

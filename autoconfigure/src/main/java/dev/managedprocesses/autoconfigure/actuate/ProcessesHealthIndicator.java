@@ -1,11 +1,8 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 
 import dev.managedprocesses.ManagedProcessFactory;
-import dev.managedprocesses.autoconfigure.ZombieChildren;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperStatus;
@@ -14,9 +11,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of managed processes: DOWN when the JVM is PID 1 and nobody reaps orphans, or when more zombie children
- * than the threshold stay longer than the reaper needs to reap them (its minimum age plus one sweep interval);
- * UP otherwise. Details: live, zombies and reaped counts.
+ * Health of the JVM's process tree: DOWN when zombie children stay above the threshold for longer than one
+ * reaper sweep (a momentary zombie is normal: the reaper takes it on its next sweep), or when the JVM is
+ * PID 1 and the reaper cannot run (every orphan will stay a zombie); UP otherwise. Details: live, zombie and
+ * reaped counts.
  */
 public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
@@ -28,63 +26,61 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
 	private final int zombieThreshold;
 
-	private final Duration tolerance;
-
-	private final Clock clock;
-
-	private volatile Instant aboveThresholdSince;
+	private volatile long aboveThresholdSince = -1;
 
 	/**
 	 * Creates the indicator.
 	 * @param factory the factory
 	 * @param reaper the reaper
 	 * @param os the operating system
-	 * @param zombieThreshold how many zombies are tolerated
-	 * @param tolerance how long more zombies than the threshold are tolerated
+	 * @param zombieThreshold most zombies tolerated
 	 */
 	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
-			int zombieThreshold, Duration tolerance) {
-		super("Managed processes health check failed");
+			int zombieThreshold) {
+		super("Process tree health check failed");
 		this.factory = factory;
 		this.reaper = reaper;
 		this.os = os;
 		this.zombieThreshold = zombieThreshold;
-		this.tolerance = tolerance;
-		this.clock = Clock.systemUTC();
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		ReaperStatus status = this.reaper.status();
-		int zombies = ZombieChildren.count(this.os);
-		builder.up()
-			.withDetail("live", this.factory.processes().size())
+		long zombies = JvmChildren.zombies(this.os);
+		builder.withDetail("live", this.factory.processes().size())
 			.withDetail("zombies", zombies)
 			.withDetail("zombieThreshold", this.zombieThreshold)
-			.withDetail("reaped", status.reaped());
+			.withDetail("reaped", status.reaped())
+			.withDetail("reaperActive", status.active());
 		if (!this.os.canSeeZombies()) {
-			builder.withDetail("zombieDetection", "unavailable on " + this.os.description());
+			builder.withDetail("zombieDetection", "unavailable: " + String.join("; ", this.os.limitations()));
 		}
 		if (status.pidOne() && !status.active()) {
 			builder.down()
-				.withDetail("reason", "the JVM is PID 1 but the reaper does not run: "
-						+ status.unavailableReason().orElse("mode " + status.mode()));
+				.withDetail("reason", "this JVM is PID 1 and the orphan reaper is not running ("
+						+ status.unavailableReason().orElse("unknown") + "): orphaned processes stay zombies");
 			return;
 		}
-		Instant now = this.clock.instant();
-		if (zombies <= this.zombieThreshold) {
-			this.aboveThresholdSince = null;
-			return;
+		long now = System.nanoTime();
+		if (zombies > this.zombieThreshold) {
+			long since = this.aboveThresholdSince;
+			if (since == -1) {
+				this.aboveThresholdSince = now;
+				since = now;
+			}
+			Duration above = Duration.ofNanos(now - since);
+			if (above.compareTo(status.sweepInterval()) > 0) {
+				builder.down()
+					.withDetail("reason", zombies + " zombie children, above the threshold of " + this.zombieThreshold
+							+ " for " + above.toMillis() + " ms");
+				return;
+			}
 		}
-		Instant since = this.aboveThresholdSince;
-		if (since == null) {
-			this.aboveThresholdSince = now;
+		else {
+			this.aboveThresholdSince = -1;
 		}
-		else if (Duration.between(since, now).compareTo(this.tolerance) > 0) {
-			builder.down()
-				.withDetail("reason", zombies + " zombie children (more than " + this.zombieThreshold + ") since "
-						+ since);
-		}
+		builder.up();
 	}
 
 }

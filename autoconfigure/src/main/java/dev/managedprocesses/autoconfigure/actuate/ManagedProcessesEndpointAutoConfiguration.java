@@ -1,0 +1,45 @@
+package dev.managedprocesses.autoconfigure.actuate;
+
+import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
+import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.reaper.OrphanReaper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@link ProcessesEndpoint}, when Actuator is on the classpath and the endpoint is
+ * available (access not {@code none}, and exposed).
+ */
+@AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBean(ManagedProcessFactory.class)
+@ConditionalOnAvailableEndpoint(ProcessesEndpoint.class)
+@EnableConfigurationProperties(ProcessesEndpointProperties.class)
+public final class ManagedProcessesEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProcessesEndpoint processesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
+			ObjectProvider<SanitizingFunction> sanitizingFunctions, ProcessesEndpointProperties properties) {
+		return new ProcessesEndpoint(factory, reaper, os, sanitizingFunctions.orderedStream().toList(),
+				properties.getShowValues());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ProcessesEndpointWebExtension processesEndpointWebExtension(ProcessesEndpoint endpoint,
+			ProcessesEndpointProperties properties) {
+		return new ProcessesEndpointWebExtension(endpoint, properties.getShowValues(), properties.getRoles());
+	}
+
+}

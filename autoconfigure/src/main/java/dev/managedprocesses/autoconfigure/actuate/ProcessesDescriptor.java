@@ -1,0 +1,122 @@
+package dev.managedprocesses.autoconfigure.actuate;
+
+import java.util.List;
+
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+
+/**
+ * The process tree of this JVM as {@code /actuator/processes} describes it.
+ *
+ * @param pid this JVM's pid
+ * @param pid1 whether this JVM is PID 1 of its PID namespace
+ * @param subreaper whether this JVM is a child subreaper
+ * @param platform the operating system layer in use
+ * @param zombieDetection whether zombies can be seen here (Linux with /proc); when {@code false},
+ * {@code zombies} is always empty
+ * @param limitations what this platform cannot do, and why
+ * @param reaper the orphan reaper's status
+ * @param live every live child of this JVM, managed or not
+ * @param zombies every zombie child of this JVM
+ * @param recent recently finished managed processes and reaped orphans, newest first
+ */
+public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, String platform, boolean zombieDetection,
+		List<String> limitations, ReaperDescriptor reaper, List<LiveProcess> live, List<Zombie> zombies,
+		List<Finished> recent) implements OperationResponseBody {
+
+	/**
+	 * The reaper's status.
+	 *
+	 * @param mode auto, always or never
+	 * @param active whether it sweeps
+	 * @param reaped how many orphans it reaped
+	 * @param lastSweep when it last swept, or {@code null}
+	 * @param sweepInterval the interval between sweeps
+	 * @param reason why it is inactive (or why it is not needed), or {@code null}
+	 * @param initAbove the init reaping orphans above this JVM (tini, dumb-init, ...), or {@code null}
+	 */
+	public record ReaperDescriptor(String mode, boolean active, long reaped, String lastSweep, String sweepInterval,
+			String reason, String initAbove) {
+	}
+
+	/**
+	 * A live child of this JVM.
+	 *
+	 * @param pid its pid
+	 * @param ppid its parent's pid
+	 * @param managed whether a managed process
+	 * @param name the managed process's name, or {@code null}
+	 * @param command its command, sanitized
+	 * @param state RUNNING or STOPPING for a managed process, the kernel's state letter otherwise
+	 * @param startedAt when a managed process started, or {@code null}
+	 * @param descendants the live descendants of a managed process (empty for others)
+	 */
+	public record LiveProcess(long pid, long ppid, boolean managed, String name, List<String> command, String state,
+			String startedAt, List<Descendant> descendants) {
+	}
+
+	/**
+	 * A live descendant of a managed process.
+	 *
+	 * @param pid its pid
+	 * @param ppid its parent's pid
+	 * @param command its command, sanitized
+	 * @param state the kernel's state letter
+	 */
+	public record Descendant(long pid, long ppid, List<String> command, String state) {
+	}
+
+	/**
+	 * A zombie child of this JVM.
+	 *
+	 * @param pid its pid
+	 * @param ppid its parent's pid (this JVM)
+	 * @param command the kernel's short name of its command
+	 * @param since when the reaper first saw it, or {@code null} when the reaper does not know it
+	 */
+	public record Zombie(long pid, long ppid, List<String> command, String since) {
+	}
+
+	/**
+	 * A finished managed process or a reaped orphan.
+	 *
+	 * @param type {@code managed} or {@code orphan}
+	 * @param pid its pid
+	 * @param name the managed process's name, or {@code null} for an orphan
+	 * @param command its command, sanitized
+	 * @param outcome EXITED, TIMED_OUT or STOPPED for a managed process; REAPED for an orphan
+	 * @param exitCode the exit code as the JDK reports it (128 + N for signal N)
+	 * @param killed whether SIGKILL was needed after the grace period
+	 * @param startedAt when it started, or {@code null} for an orphan
+	 * @param endedAt when it ended (for an orphan: when it was reaped)
+	 * @param duration how long it ran, or {@code null} for an orphan
+	 */
+	public record Finished(String type, long pid, String name, List<String> command, String outcome, int exitCode,
+			boolean killed, String startedAt, String endedAt, String duration) {
+	}
+
+	/**
+	 * One managed process in detail.
+	 *
+	 * @param pid its pid
+	 * @param name its name
+	 * @param command its command, sanitized
+	 * @param state its state now
+	 * @param startedAt when it started
+	 * @param descendants its live descendants
+	 * @param result its result, once finished, else {@code null}
+	 * @param outputTail the last part of its captured output (masked unless values are shown)
+	 */
+	public record Detail(long pid, String name, List<String> command, String state, String startedAt,
+			List<Descendant> descendants, Finished result, String outputTail) implements OperationResponseBody {
+	}
+
+	/**
+	 * The answer to a stop request.
+	 *
+	 * @param pid the managed process
+	 * @param state its state after the request (STOPPING, or finished)
+	 */
+	public record StopResponse(long pid, String state) implements OperationResponseBody {
+	}
+
+}

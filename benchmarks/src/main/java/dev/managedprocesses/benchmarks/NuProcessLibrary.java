@@ -1,0 +1,88 @@
+package dev.managedprocesses.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.nuprocess.NuAbstractProcessHandler;
+import com.zaxxer.nuprocess.NuProcess;
+import com.zaxxer.nuprocess.NuProcessBuilder;
+
+/**
+ * NuProcess: non-blocking I/O on a few shared threads.
+ */
+final class NuProcessLibrary implements Library {
+
+	@Override
+	public String name() {
+		return "nuprocess";
+	}
+
+	@Override
+	public int run(List<String> command) throws Exception {
+		NuProcessBuilder builder = new NuProcessBuilder(command);
+		builder.setProcessListener(new NuAbstractProcessHandler() {
+		});
+		return builder.start().waitFor(0, TimeUnit.SECONDS);
+	}
+
+	@Override
+	public String capture(List<String> command) throws Exception {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		NuProcessBuilder builder = new NuProcessBuilder(command);
+		builder.setProcessListener(new NuAbstractProcessHandler() {
+			@Override
+			public void onStdout(ByteBuffer buffer, boolean closed) {
+				byte[] bytes = new byte[buffer.remaining()];
+				buffer.get(bytes);
+				synchronized (out) {
+					out.write(bytes, 0, bytes.length);
+				}
+			}
+		});
+		builder.start().waitFor(0, TimeUnit.SECONDS);
+		synchronized (out) {
+			return out.toString(StandardCharsets.UTF_8);
+		}
+	}
+
+	@Override
+	public Running start(List<String> command) throws Exception {
+		NuProcessBuilder builder = new NuProcessBuilder(command);
+		builder.setProcessListener(new NuAbstractProcessHandler() {
+		});
+		NuProcess process = builder.start();
+		return new Running() {
+			@Override
+			public long pid() {
+				return process.getPID();
+			}
+
+			@Override
+			public void stop() {
+				process.destroy(false);
+			}
+
+			@Override
+			public void await() throws Exception {
+				process.waitFor(0, TimeUnit.SECONDS);
+			}
+		};
+	}
+
+	@Override
+	public void runWithTimeout(List<String> command, Duration timeout) throws Exception {
+		NuProcessBuilder builder = new NuProcessBuilder(command);
+		builder.setProcessListener(new NuAbstractProcessHandler() {
+		});
+		NuProcess process = builder.start();
+		if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) == Integer.MIN_VALUE) {
+			process.destroy(false);
+			process.waitFor(0, TimeUnit.SECONDS);
+		}
+	}
+
+}

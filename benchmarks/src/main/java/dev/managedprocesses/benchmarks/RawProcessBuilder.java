@@ -1,0 +1,61 @@
+package dev.managedprocesses.benchmarks;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The JDK alone: {@link ProcessBuilder}, reading standard output in the calling thread.
+ */
+final class RawProcessBuilder implements Library {
+
+	@Override
+	public String name() {
+		return "raw ProcessBuilder";
+	}
+
+	@Override
+	public int run(List<String> command) throws Exception {
+		return new ProcessBuilder(command).start().waitFor();
+	}
+
+	@Override
+	public String capture(List<String> command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+		String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		process.waitFor();
+		return out;
+	}
+
+	@Override
+	public Running start(List<String> command) throws Exception {
+		Process process = new ProcessBuilder(command).start();
+		return new Running() {
+			@Override
+			public long pid() {
+				return process.pid();
+			}
+
+			@Override
+			public void stop() {
+				process.destroy();
+			}
+
+			@Override
+			public void await() throws Exception {
+				process.waitFor();
+			}
+		};
+	}
+
+	@Override
+	public void runWithTimeout(List<String> command, Duration timeout) throws Exception {
+		Process process = new ProcessBuilder(command).start();
+		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			process.destroy();
+			process.waitFor();
+		}
+	}
+
+}

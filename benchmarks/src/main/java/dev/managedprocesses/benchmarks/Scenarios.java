@@ -1,0 +1,482 @@
+package dev.managedprocesses.benchmarks;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.TestProcesses;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesEndpoint;
+import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.reaper.OrphanReaper;
+import dev.managedprocesses.reaper.ReapedProcess;
+import dev.managedprocesses.reaper.ReaperMode;
+
+import org.springframework.boot.actuate.endpoint.Show;
+
+/**
+ * The nine benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
+ * as a tiny smoke test in CI and as the real measurement in {@code run-all.sh}.
+ */
+final class Scenarios {
+
+	private final Size size;
+
+	Scenarios(Size size) {
+		this.size = size;
+	}
+
+	/** How much work each scenario does. */
+	record Size(int rounds, int spawns, int captures, int concurrent, int trees, int steadyOrphans, int burstOrphans,
+			int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns) {
+
+		static Size smoke() {
+			return new Size(1, 5, 3, 5, 3, 3, 10, 10, 10, 3, 100);
+		}
+
+		static Size full() {
+			return new Size(5, 300, 60, 300, 50, 50, 1000, 1000, 1000, 30, 100_000);
+		}
+
+	}
+
+	static List<Supplier<Library>> peers() {
+		return List.of(ManagedProcesses::new, RawProcessBuilder::new, ZtExec::new, CommonsExec::new, NuProcessLibrary::new);
+	}
+
+	/** 1. Spawn and wait for {@code /bin/true}, sequentially, libraries taking turns. */
+	Table spawn() throws Exception {
+		Map<String, List<Double>> rates = alternate((library) -> {
+			long start = System.nanoTime();
+			for (int i = 0; i < this.size.spawns(); i++) {
+				library.run(List.of("/bin/true"));
+			}
+			return this.size.spawns() / seconds(start);
+		});
+		return throughputTable("1. Spawn and wait, /bin/true, sequential (processes/s)", rates,
+				(table, medians) -> table.goal("spawn throughput of managed-processes >= 0.95 x raw ProcessBuilder ("
+						+ ratio(medians, "managed-processes") + ")", ratioOf(medians, "managed-processes") >= 0.95));
+	}
+
+	/** 2. Spawn and capture {@code seq 1 20000}, output checked. */
+	Table capture() throws Exception {
+		Map<String, List<Double>> rates = alternate((library) -> {
+			long start = System.nanoTime();
+			for (int i = 0; i < this.size.captures(); i++) {
+				String out = library.capture(List.of("seq", "1", "20000"));
+				if (!out.endsWith("\n20000\n") || out.length() != 108894) {
+					throw new IllegalStateException(library.name() + " captured " + out.length() + " chars");
+				}
+			}
+			return this.size.captures() / seconds(start);
+		});
+		return throughputTable("2. Spawn and capture `seq 1 20000` (processes/s)", rates, (table, medians) -> {
+			double fastestPeer = medians.entrySet()
+				.stream()
+				.filter((e) -> !e.getKey().startsWith("managed") && !e.getKey().startsWith("raw"))
+				.mapToDouble(Map.Entry::getValue)
+				.max()
+				.orElse(0);
+			table.goal("capture of managed-processes at least as fast as the fastest peer ("
+					+ Table.format(medians.get("managed-processes")) + " vs " + Table.format(fastestPeer) + "/s)",
+					medians.get("managed-processes") >= fastestPeer);
+		});
+	}
+
+	/** 3. Many concurrent {@code sleep}s: extra platform threads and resident memory per running process. */
+	Table concurrent() throws Exception {
+		Table table = new Table("3. " + this.size.concurrent() + " concurrent `sleep` processes (per running process)",
+				"library", "extra threads", "extra RSS (KiB)");
+		Map<String, Double> threads = new LinkedHashMap<>();
+		List<Supplier<Library>> libraries = new ArrayList<>(peers());
+		libraries.add(1, () -> new ManagedProcesses(ManagedProcesses.Output.DISCARDED));
+		libraries.add(2, () -> new ManagedProcesses(ManagedProcesses.Output.FILE));
+		for (Supplier<Library> supplier : libraries) {
+			String marker = TestProcesses.marker();
+			try (Library library = supplier.get()) {
+				settle();
+				int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+				long rssBefore = rssKiB();
+				List<Library.Running> running = new ArrayList<>();
+				for (int i = 0; i < this.size.concurrent(); i++) {
+					running.add(library.start(List.of("sleep", marker)));
+				}
+				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
+				Thread.sleep(500);
+				double perThread = (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore)
+						/ (double) this.size.concurrent();
+				double perRss = (rssKiB() - rssBefore) / (double) this.size.concurrent();
+				threads.put(library.name(), perThread);
+				table.row(library.name(), perThread, perRss);
+				TestProcesses.killAll(marker);
+				for (Library.Running each : running) {
+					each.await();
+				}
+			}
+			finally {
+				TestProcesses.killAll(marker);
+			}
+		}
+		double raw = threads.get("raw ProcessBuilder");
+		table.goal("threads per process, captured: managed " + Table.format(threads.get("managed-processes"))
+				+ " <= raw + 1 (" + Table.format(raw + 1) + ")", threads.get("managed-processes") <= raw + 1.05);
+		table.goal("threads per process, discarded: managed " + Table.format(threads.get("managed-processes (discarded)"))
+				+ " <= raw (" + Table.format(raw) + ")", threads.get("managed-processes (discarded)") <= raw + 0.05);
+		table.goal("threads per process, to a file: managed " + Table.format(threads.get("managed-processes (file)"))
+				+ " <= raw (" + Table.format(raw) + ")", threads.get("managed-processes (file)") <= raw + 0.05);
+		return table;
+	}
+
+	/** 4. Tree kill through each library's own API: grandchildren left alive 2 s later. */
+	Table treeKill() throws Exception {
+		Table table = new Table("4. Tree kill: " + this.size.trees() + " trees of `sh -c 'sleep 100 & sleep 100 & wait'`",
+				"library", "grandchildren alive after 2 s", "of");
+		Map<String, Integer> left = new LinkedHashMap<>();
+		for (Supplier<Library> supplier : peers()) {
+			String marker = TestProcesses.marker();
+			try (Library library = supplier.get()) {
+				List<Library.Running> trees = new ArrayList<>();
+				for (int i = 0; i < this.size.trees(); i++) {
+					trees.add(library.start(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker + " & wait")));
+				}
+				waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
+				for (Library.Running tree : trees) {
+					tree.stop();
+				}
+				Thread.sleep(2000);
+				int alive = TestProcesses.alive(marker).size();
+				left.put(library.name(), alive);
+				table.row(library.name(), alive, 2 * this.size.trees());
+			}
+			finally {
+				TestProcesses.killAll(marker);
+			}
+		}
+		table.goal("managed-processes leaves no grandchild (" + left.get("managed-processes") + ")",
+				left.get("managed-processes") == 0);
+		return table;
+	}
+
+	/** 5. A timeout of 500 ms on {@code sh -c 'sleep 100 & sleep 100'}: when the call returns, what is left. */
+	Table timeout() throws Exception {
+		Duration timeout = Duration.ofMillis(500);
+		Table table = new Table("5. Timeout of `sh -c 'sleep 100 & sleep 100'` at 500 ms", "library",
+				"call returned after (ms, median)", "grandchildren left");
+		Map<String, Double> returned = new LinkedHashMap<>();
+		Map<String, Integer> leftovers = new LinkedHashMap<>();
+		int repeats = Math.max(1, this.size.rounds());
+		for (Supplier<Library> supplier : peers()) {
+			try (Library library = supplier.get()) {
+				List<Double> took = new ArrayList<>();
+				int left = 0;
+				for (int i = 0; i < repeats; i++) {
+					String marker = TestProcesses.marker();
+					try {
+						long start = System.nanoTime();
+						library.runWithTimeout(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker), timeout);
+						took.add(millis(start));
+						Thread.sleep(200);
+						left += TestProcesses.alive(marker).size();
+					}
+					finally {
+						TestProcesses.killAll(marker);
+					}
+				}
+				double median = Stats.of(took).median();
+				returned.put(library.name(), median);
+				leftovers.put(library.name(), left / repeats);
+				table.row(library.name(), median, left / repeats);
+			}
+		}
+		long limit = timeout.plusSeconds(2).plusMillis(100).toMillis();
+		table.goal("managed-processes returns within timeout + grace + 100 ms (" + Table.format(returned.get("managed-processes"))
+				+ " <= " + limit + " ms) and leaves nothing (" + leftovers.get("managed-processes") + ")",
+				returned.get("managed-processes") <= limit && leftovers.get("managed-processes") == 0);
+		return table;
+	}
+
+	/** 6. Orphan reap latency, the starter only, this JVM as child subreaper: steady rate and a burst. */
+	Table reapLatency() throws Exception {
+		OperatingSystem os = OperatingSystem.current();
+		Table table = new Table("6. Orphan reap latency (ms from the orphan's exit to its reaping; JVM as subreaper, defaults)",
+				"load", "orphans", "median", "p99", "max");
+		if (!os.canReap() || !os.setChildSubreaper(true)) {
+			table.row("unavailable here", 0, Double.NaN, Double.NaN, Double.NaN);
+			return table;
+		}
+		Path dir = Files.createTempDirectory("reap-latency");
+		try (OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).historySize(10_000).build()) {
+			reaper.start();
+			int steady = this.size.steadyOrphans();
+			for (int i = 0; i < steady; i++) {
+				orphans(dir, 1, 0.3);
+				Thread.sleep(100);
+			}
+			Stats steadyStats = latencies(reaper, dir, steady);
+			table.row("steady, 10 per second", steady, steadyStats.median(), steadyStats.p99(), steadyStats.max());
+			int burst = this.size.burstOrphans();
+			orphans(dir, burst, 2);
+			Stats burstStats = latencies(reaper, dir, burst);
+			table.row("one burst", burst, burstStats.median(), burstStats.p99(), burstStats.max());
+			table.goal("every orphan reaped (" + (steadyStats.count() + burstStats.count()) + " of " + (steady + burst) + ")",
+					steadyStats.count() + burstStats.count() == steady + burst);
+		}
+		finally {
+			os.setChildSubreaper(false);
+			try (var files = Files.list(dir)) {
+				files.forEach((file) -> file.toFile().delete());
+			}
+			Files.deleteIfExists(dir);
+		}
+		return table;
+	}
+
+	/** Each orphan writes its exit time (ns) into a file named after its pid, then exits at once. */
+	private static void orphans(Path dir, int count, double sleepSeconds) throws Exception {
+		String orphan = "sh -c 'sleep " + sleepSeconds + "; date +%s%N > " + dir + "/$$' &";
+		String script = "i=0; while [ $i -lt " + count + " ]; do " + orphan + " i=$((i+1)); done; exit 0";
+		new ProcessBuilder("sh", "-c", script).start().waitFor();
+	}
+
+	private static Stats latencies(OrphanReaper reaper, Path dir, int expected) throws Exception {
+		Map<Long, Long> exits = new HashMap<>();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (System.nanoTime() < deadline) {
+			try (var files = Files.list(dir)) {
+				for (Path file : (Iterable<Path>) files::iterator) {
+					String content = Files.readString(file).trim();
+					if (!content.isEmpty()) {
+						exits.put(Long.parseLong(file.getFileName().toString()), Long.parseLong(content));
+					}
+				}
+			}
+			Map<Long, ReapedProcess> reaped = new HashMap<>();
+			reaper.history().forEach((process) -> reaped.putIfAbsent(process.pid(), process));
+			if (exits.size() >= expected && reaped.keySet().containsAll(exits.keySet())) {
+				List<Double> millis = new ArrayList<>();
+				for (Map.Entry<Long, Long> exit : exits.entrySet()) {
+					java.time.Instant at = reaped.get(exit.getKey()).reapedAt();
+					long reapedNanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+					millis.add((reapedNanos - exit.getValue()) / 1e6);
+				}
+				try (var files = Files.list(dir)) {
+					files.forEach((file) -> file.toFile().delete());
+				}
+				return Stats.of(millis);
+			}
+			Thread.sleep(50);
+		}
+		return Stats.of(Collections.emptyList());
+	}
+
+	/** 7. Shutdown with many live trees, a tenth ignoring SIGTERM. */
+	Table shutdown() throws Exception {
+		Duration grace = Duration.ofSeconds(2);
+		int trees = this.size.shutdownTrees();
+		Table table = new Table("7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)",
+				"trees", "processes", "shutdown took (ms)", "survivors");
+		String marker = TestProcesses.marker();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
+			for (int i = 0; i < trees; i++) {
+				String script = (i % 10 == 0) ? "trap '' TERM; sleep M & wait; wait" : "sleep M & wait";
+				factory.command("sh", "-c", script.replace("M", marker)).discardOutput().start();
+			}
+			waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 60_000);
+			long start = System.nanoTime();
+			factory.shutdown().get(120, TimeUnit.SECONDS);
+			double took = millis(start);
+			int survivors = TestProcesses.alive(marker).size();
+			table.row(trees, 2 * trees, took, survivors);
+			table.goal("about one grace period (" + Table.format(took) + " ms) and no survivor (" + survivors + ")",
+					survivors == 0 && took < grace.toMillis() * 3);
+		}
+		finally {
+			TestProcesses.killAll(marker);
+		}
+		return table;
+	}
+
+	/** 8. The endpoint's document with many live and finished processes. */
+	Table endpoint() throws Exception {
+		int count = this.size.endpointProcesses();
+		Table table = new Table("8. `/actuator/processes` document with " + count + " live and " + count
+				+ " finished processes (ms per request, in process, before JSON)", "requests", "median", "p99", "max");
+		String marker = TestProcesses.marker();
+		OperatingSystem os = OperatingSystem.current();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().historySize(count).maxConcurrent(count + 10).build();
+				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
+			for (int i = 0; i < count; i++) {
+				factory.command("/bin/true").run();
+			}
+			for (int i = 0; i < count; i++) {
+				factory.command("sleep", marker).discardOutput().start();
+			}
+			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, os, List.of(), Show.NEVER);
+			for (int i = 0; i < 3; i++) {
+				endpoint.describe(false);
+			}
+			List<Double> millis = new ArrayList<>();
+			for (int i = 0; i < this.size.endpointCalls(); i++) {
+				long start = System.nanoTime();
+				int live = endpoint.describe(false).live().size();
+				millis.add(millis(start));
+				if (live < count) {
+					throw new IllegalStateException("endpoint listed " + live + " live processes of " + count);
+				}
+			}
+			Stats stats = Stats.of(millis);
+			table.row(stats.count(), stats.median(), stats.p99(), stats.max());
+			table.goal("well under 100 ms (p99 " + Table.format(stats.p99()) + " ms)", stats.p99() < 100);
+		}
+		finally {
+			TestProcesses.killAll(marker);
+		}
+		return table;
+	}
+
+	/** 9. Soak: many sequential runs with capture; threads, descriptors and heap at start, middle, end. */
+	Table soak() throws Exception {
+		int runs = this.size.soakRuns();
+		Table table = new Table("9. Soak: " + runs + " sequential runs with capture", "point", "runs", "threads",
+				"open descriptors", "heap after GC (MiB)");
+		List<long[]> points = new ArrayList<>();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.create()) {
+			for (int i = 0; i < 50; i++) {
+				factory.command("echo", "warm").run();
+			}
+			points.add(measure(0));
+			for (int i = 1; i <= runs; i++) {
+				ProcessResult result = factory.command("echo", "run " + i).run();
+				if (!result.stdout().equals("run " + i + "\n")) {
+					throw new IllegalStateException("wrong output at run " + i + ": " + result.stdout());
+				}
+				if (i == runs / 2) {
+					points.add(measure(i));
+				}
+			}
+			Thread.sleep(200);
+			points.add(measure(runs));
+		}
+		String[] names = { "start", "middle", "end" };
+		for (int i = 0; i < points.size(); i++) {
+			long[] p = points.get(i);
+			table.row(names[i], p[0], p[1], p[2], p[3] / (1024.0 * 1024));
+		}
+		long[] first = points.get(0);
+		long[] last = points.get(points.size() - 1);
+		table.goal("no growth: threads " + first[1] + " -> " + last[1] + ", descriptors " + first[2] + " -> " + last[2]
+				+ ", heap within 16 MiB", last[1] <= first[1] + 2 && last[2] <= first[2] && last[3] <= first[3] + 16L * 1024 * 1024);
+		return table;
+	}
+
+	private static long[] measure(long runs) {
+		System.gc();
+		System.gc();
+		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+		int threads = (int) Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> !thread.getName().startsWith("process reaper"))
+			.count();
+		return new long[] { runs, threads, TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
+	}
+
+	interface Measurement {
+
+		double measure(Library library) throws Exception;
+
+	}
+
+	/** Runs the measurement for every library, round after round, rotating the order each round. */
+	private Map<String, List<Double>> alternate(Measurement measurement) throws Exception {
+		List<Library> libraries = new ArrayList<>();
+		for (Supplier<Library> supplier : peers()) {
+			libraries.add(supplier.get());
+		}
+		Map<String, List<Double>> results = new LinkedHashMap<>();
+		try {
+			for (Library library : libraries) {
+				measurement.measure(library);
+				results.put(library.name(), new ArrayList<>());
+			}
+			for (int round = 0; round < this.size.rounds(); round++) {
+				for (int i = 0; i < libraries.size(); i++) {
+					Library library = libraries.get((round + i) % libraries.size());
+					results.get(library.name()).add(measurement.measure(library));
+				}
+			}
+		}
+		finally {
+			libraries.forEach(Library::close);
+		}
+		return results;
+	}
+
+	interface Goal {
+
+		void check(Table table, Map<String, Double> medians);
+
+	}
+
+	private static Table throughputTable(String title, Map<String, List<Double>> rates, Goal goal) {
+		Table table = new Table(title, "library", "median", "ratio to raw ProcessBuilder", "rounds");
+		Map<String, Double> medians = new LinkedHashMap<>();
+		rates.forEach((name, values) -> medians.put(name, Stats.of(values).median()));
+		double raw = medians.get("raw ProcessBuilder");
+		medians.forEach((name, median) -> table.row(name, median, median / raw, rates.get(name).size()));
+		goal.check(table, medians);
+		return table;
+	}
+
+	private static double ratioOf(Map<String, Double> medians, String name) {
+		return medians.get(name) / medians.get("raw ProcessBuilder");
+	}
+
+	private static String ratio(Map<String, Double> medians, String name) {
+		return "ratio " + Table.format(ratioOf(medians, name));
+	}
+
+	private static void settle() throws InterruptedException {
+		System.gc();
+		Thread.sleep(300);
+	}
+
+	private static long rssKiB() throws Exception {
+		if (!TestProcesses.linux()) {
+			return 0;
+		}
+		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+			if (line.startsWith("VmRSS:")) {
+				return Long.parseLong(line.replaceAll("\\D", ""));
+			}
+		}
+		return 0;
+	}
+
+	private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+		long deadline = System.currentTimeMillis() + timeoutMillis;
+		while (!condition.getAsBoolean()) {
+			if (System.currentTimeMillis() > deadline) {
+				throw new IllegalStateException("condition not met within " + timeoutMillis + " ms");
+			}
+			Thread.sleep(20);
+		}
+	}
+
+	private static double seconds(long startNanos) {
+		return (System.nanoTime() - startNanos) / 1e9;
+	}
+
+	private static double millis(long startNanos) {
+		return (System.nanoTime() - startNanos) / 1e6;
+	}
+
+}
