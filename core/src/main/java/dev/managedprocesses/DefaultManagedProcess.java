@@ -27,7 +27,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final Process process;
 
-	private final ProcessId id;
+	private final long pid;
 
 	private final String name;
 
@@ -47,7 +47,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final java.nio.charset.Charset charset;
 
-	private final TreeStopper.Tree tree;
+	/** Created on first use: reading the start time costs a /proc read that most processes never need. */
+	private volatile TreeStopper.Tree tree;
 
 	private final AtomicReference<ProcessState> state = new AtomicReference<>(ProcessState.RUNNING);
 
@@ -67,12 +68,12 @@ final class DefaultManagedProcess implements ManagedProcess {
 	/** Drains the output streams; {@code null} when both are discarded or redirected to files. */
 	private dev.managedprocesses.internal.OutputPump pump;
 
-	DefaultManagedProcess(ManagedProcessFactory factory, Process process, ProcessId id, String name,
+	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name,
 			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
 			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset) {
 		this.factory = factory;
 		this.process = process;
-		this.id = id;
+		this.pid = process.pid();
 		this.name = name;
 		this.command = command;
 		this.treeId = treeId;
@@ -82,7 +83,6 @@ final class DefaultManagedProcess implements ManagedProcess {
 		this.stderr = stderr;
 		this.failures = failures;
 		this.charset = charset;
-		this.tree = new TreeStopper.Tree(id, treeId::equals);
 	}
 
 	void scheduleTimeout(Duration timeout) {
@@ -157,8 +157,9 @@ final class DefaultManagedProcess implements ManagedProcess {
 		String err = (this.stderr != null) ? this.stderr.capture().text(this.charset) : "";
 		boolean truncated = (this.stdout != null && this.stdout.capture().truncated())
 				|| (this.stderr != null && this.stderr.capture().truncated());
-		ProcessResult processResult = new ProcessResult(this.id.pid(), this.name, this.command, outcome, exitCode,
-				this.tree.killed(), out, err, truncated, this.startedAt, Instant.now(), this.failures.first());
+		TreeStopper.Tree stoppedTree = this.tree;
+		ProcessResult processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCode,
+				stoppedTree != null && stoppedTree.killed(), out, err, truncated, this.startedAt, Instant.now(), this.failures.first());
 		this.state.set(outcome.toState());
 		this.factory.finished(this, processResult);
 		this.result.complete(processResult);
@@ -192,15 +193,35 @@ final class DefaultManagedProcess implements ManagedProcess {
 			}
 			break;
 		}
-		CompletableFuture<Void> stop = this.factory.treeStopper().stop(List.of(this.tree), grace);
+		CompletableFuture<Void> stop = this.factory.treeStopper().stop(List.of(tree()), grace);
 		synchronized (this) {
 			this.stopped = CompletableFuture.allOf(this.stopped, stop);
 		}
 		return this.result;
 	}
 
+	/**
+	 * The tree, created on first use. The root's start time can be read then without risk: the JDK reaps its
+	 * child only after exit, so while {@link Process#isAlive()} the pid cannot have been reused. A root that has
+	 * already exited gets an impossible start time, so no signal can reach a process that reused its pid.
+	 */
 	TreeStopper.Tree tree() {
-		return this.tree;
+		TreeStopper.Tree current = this.tree;
+		if (current == null) {
+			synchronized (this) {
+				current = this.tree;
+				if (current == null) {
+					long startTime = this.factory.operatingSystem().process(this.pid).map(ProcessInfo::startTime).orElse(-1L);
+					if (!this.process.isAlive()) {
+						// reaped before or while we read: what we read may be another process's
+						startTime = -1;
+					}
+					current = new TreeStopper.Tree(new ProcessId(this.pid, startTime), this.treeId::equals);
+					this.tree = current;
+				}
+			}
+		}
+		return current;
 	}
 
 	/** For shutdown: marks the process as being stopped, answering whether it still was running. */
@@ -219,7 +240,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public long pid() {
-		return this.id.pid();
+		return this.pid;
 	}
 
 	@Override
@@ -292,7 +313,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 			return List.of();
 		}
 		ProcessTable table = ProcessTable.read(this.factory.operatingSystem());
-		return this.factory.treeStopper().members(List.of(this.tree), table).get(this.tree);
+		TreeStopper.Tree processTree = tree();
+		return this.factory.treeStopper().members(List.of(processTree), table).get(processTree);
 	}
 
 	@Override

@@ -359,9 +359,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			if (spec.inputFile == null && spec.inputBytes == null) {
 				closeQuietly(process.getOutputStream());
 			}
-			long startTime = this.os.process(process.pid()).map(ProcessInfo::startTime).orElse(-1L);
-			DefaultManagedProcess managed = new DefaultManagedProcess(this, process,
-					new ProcessId(process.pid(), startTime), spec.effectiveName(), command, treeId, startedAt,
+			DefaultManagedProcess managed = new DefaultManagedProcess(this, process, spec.effectiveName(), command,
+					treeId, startedAt,
 					spec.gracePeriod, stdout, stderr, failures, spec.charset);
 			this.registry.add(managed);
 			if (stdout != null || stderr != null) {

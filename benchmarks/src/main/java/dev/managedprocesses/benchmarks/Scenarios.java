@@ -30,6 +30,9 @@ import org.springframework.boot.actuate.endpoint.Show;
  */
 final class Scenarios {
 
+	/** A call still not back after this long is reported as hung (and its grandchildren are killed). */
+	private static final Duration HUNG_AFTER = Duration.ofSeconds(10);
+
 	private final Size size;
 
 	Scenarios(Size size) {
@@ -95,7 +98,8 @@ final class Scenarios {
 
 	/** 3. Many concurrent {@code sleep}s: extra platform threads and resident memory per running process. */
 	Table concurrent() throws Exception {
-		Table table = new Table("3. " + this.size.concurrent() + " concurrent `sleep` processes (per running process)",
+		Table table = new Table("3. " + this.size.concurrent() + " concurrent `sleep` processes (per running process; "
+				+ "threads besides the JDK's own process reaper pool, which every ProcessBuilder-based library shares)",
 				"library", "extra threads", "extra RSS (KiB)");
 		Map<String, Double> threads = new LinkedHashMap<>();
 		List<Supplier<Library>> libraries = new ArrayList<>(peers());
@@ -105,7 +109,7 @@ final class Scenarios {
 			String marker = TestProcesses.marker();
 			try (Library library = supplier.get()) {
 				settle();
-				int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+				int threadsBefore = threadsOutsideJdkReaperPool();
 				long rssBefore = rssKiB();
 				List<Library.Running> running = new ArrayList<>();
 				for (int i = 0; i < this.size.concurrent(); i++) {
@@ -113,8 +117,7 @@ final class Scenarios {
 				}
 				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
 				Thread.sleep(500);
-				double perThread = (ManagementFactory.getThreadMXBean().getThreadCount() - threadsBefore)
-						/ (double) this.size.concurrent();
+				double perThread = (threadsOutsideJdkReaperPool() - threadsBefore) / (double) this.size.concurrent();
 				double perRss = (rssKiB() - rssBefore) / (double) this.size.concurrent();
 				threads.put(library.name(), perThread);
 				table.row(library.name(), perThread, perRss);
@@ -179,23 +182,41 @@ final class Scenarios {
 			try (Library library = supplier.get()) {
 				List<Double> took = new ArrayList<>();
 				int left = 0;
+				int hung = 0;
 				for (int i = 0; i < repeats; i++) {
 					String marker = TestProcesses.marker();
+					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
 					try {
 						long start = System.nanoTime();
-						library.runWithTimeout(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker), timeout);
-						took.add(millis(start));
-						Thread.sleep(200);
-						left += TestProcesses.alive(marker).size();
+						var call = caller.submit(() -> {
+							library.runWithTimeout(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker), timeout);
+							return null;
+						});
+						try {
+							call.get(HUNG_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+							took.add(millis(start));
+							Thread.sleep(200);
+							left += TestProcesses.alive(marker).size();
+						}
+						catch (java.util.concurrent.TimeoutException ex) {
+							// the call waits for output the orphaned grandchildren keep open: count it as hung
+							hung++;
+							took.add(millis(start));
+							left += TestProcesses.alive(marker).size();
+							TestProcesses.killAll(marker);
+							call.get(30, TimeUnit.SECONDS);
+						}
 					}
 					finally {
 						TestProcesses.killAll(marker);
+						caller.shutdownNow();
 					}
 				}
 				double median = Stats.of(took).median();
 				returned.put(library.name(), median);
 				leftovers.put(library.name(), left / repeats);
-				table.row(library.name(), median, left / repeats);
+				table.row(library.name(), (hung > 0) ? "> " + HUNG_AFTER.toMillis() + " (hung on the pipe in " + hung + " of "
+						+ repeats + ")" : Table.format(median), left / repeats);
 			}
 		}
 		long limit = timeout.plusSeconds(2).plusMillis(100).toMillis();
@@ -288,8 +309,8 @@ final class Scenarios {
 		String marker = TestProcesses.marker();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
 			for (int i = 0; i < trees; i++) {
-				String script = (i % 10 == 0) ? "trap '' TERM; sleep M & wait; wait" : "sleep M & wait";
-				factory.command("sh", "-c", script.replace("M", marker)).discardOutput().start();
+				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
+				factory.command("sh", "-c", script.replace("{m}", marker)).discardOutput().start();
 			}
 			waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 60_000);
 			long start = System.nanoTime();
@@ -379,14 +400,18 @@ final class Scenarios {
 		return table;
 	}
 
+	/** Live threads other than the JDK's cached "process reaper" pool (shared by every library but NuProcess). */
+	private static int threadsOutsideJdkReaperPool() {
+		return (int) Thread.getAllStackTraces().keySet().stream()
+			.filter((thread) -> !thread.getName().startsWith("process reaper"))
+			.count();
+	}
+
 	private static long[] measure(long runs) {
 		System.gc();
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		int threads = (int) Thread.getAllStackTraces().keySet().stream()
-			.filter((thread) -> !thread.getName().startsWith("process reaper"))
-			.count();
-		return new long[] { runs, threads, TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
+		return new long[] { runs, threadsOutsideJdkReaperPool(), TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
 	}
 
 	interface Measurement {

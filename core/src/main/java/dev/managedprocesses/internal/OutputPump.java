@@ -16,7 +16,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OutputPump implements Runnable {
 
-	private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+	/**
+	 * The first waits are short parks: a child streaming output refills the pipe within microseconds, and a
+	 * millisecond of sleep per refill would halve its throughput. Waits of a millisecond and more wait on the
+	 * process, so its exit ends them at once.
+	 */
+	private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
+
+	private static final long WAIT_ON_PROCESS_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** Output seen this recently means the child is streaming and more is about to come. */
+	private static final long STREAMING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
@@ -80,6 +90,7 @@ public final class OutputPump implements Runnable {
 	public boolean pump(boolean yieldOnInterrupt) {
 		byte[] buffer = new byte[64 * 1024];
 		long backoff = MIN_BACKOFF_NANOS;
+		long lastData = 0;
 		try {
 			while (true) {
 				if (yieldOnInterrupt && Thread.currentThread().isInterrupted()) {
@@ -88,6 +99,7 @@ public final class OutputPump implements Runnable {
 				int read = drainOnce(buffer);
 				if (read > 0) {
 					backoff = MIN_BACKOFF_NANOS;
+					lastData = System.nanoTime();
 					continue;
 				}
 				if (!this.process.isAlive()) {
@@ -98,8 +110,21 @@ public final class OutputPump implements Runnable {
 					}
 					break;
 				}
+				// park briefly only while output streams; otherwise wait on the process, whose exit wakes us at once
+				boolean streaming = lastData != 0 && System.nanoTime() - lastData < STREAMING_NANOS;
+				if (!streaming) {
+					backoff = Math.max(backoff, WAIT_ON_PROCESS_NANOS);
+				}
 				try {
-					this.process.waitFor(backoff, TimeUnit.NANOSECONDS);
+					if (backoff < WAIT_ON_PROCESS_NANOS) {
+						java.util.concurrent.locks.LockSupport.parkNanos(backoff);
+						if (Thread.interrupted()) {
+							throw new InterruptedException();
+						}
+					}
+					else {
+						this.process.waitFor(backoff, TimeUnit.NANOSECONDS);
+					}
 				}
 				catch (InterruptedException ex) {
 					if (yieldOnInterrupt) {
