@@ -179,7 +179,21 @@ class ProcessesEndpointWebIntegrationTests {
 		sleeper.kill().join();
 		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isZero();
 		assertThat(this.meterRegistry.find("managed.processes.reaped").functionCounter()).isNotNull();
-		assertThat(this.meterRegistry.find("managed.processes.start.failures").counter()).isNotNull();
+		double failuresBefore = this.meterRegistry.get("managed.processes.start.failures").counter().count();
+		// executable, so it passes the factory's checks, but execve fails on its missing interpreter
+		java.nio.file.Path script = java.nio.file.Files.createTempFile("missing-interpreter", ".sh");
+		try {
+			java.nio.file.Files.writeString(script, "#!/nonexistent/interpreter-" + this.marker + "\n");
+			assertThat(script.toFile().setExecutable(true)).isTrue();
+			org.assertj.core.api.Assertions.assertThatRuntimeException()
+				.isThrownBy(() -> this.factory.command(script.toString()).start());
+		}
+		finally {
+			java.nio.file.Files.delete(script);
+		}
+		assertThat(this.meterRegistry.get("managed.processes.start.failures").counter().count())
+			.isEqualTo(failuresBefore + 1);
+		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isZero();
 	}
 
 	/** A real zombie child of this JVM: an orphan re-parented to it (subreaper) that exits, unreaped. */
