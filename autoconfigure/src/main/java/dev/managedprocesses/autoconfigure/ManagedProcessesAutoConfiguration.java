@@ -23,8 +23,9 @@ public final class ManagedProcessesAutoConfiguration {
 		return OperatingSystem.current();
 	}
 
-	// closed by the lifecycle after the web server drained requests, not when the bean is destroyed
-	@Bean(destroyMethod = "")
+	// normally stopped by the lifecycle once the web server has drained requests; close() when the bean is
+	// destroyed (after every lifecycle stop) is then a no-op, and covers a context whose refresh failed
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties) {
 		return ManagedProcessFactory.builder()
@@ -38,7 +39,7 @@ public final class ManagedProcessesAutoConfiguration {
 			.build();
 	}
 
-	@Bean(destroyMethod = "")
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	OrphanReaper orphanReaper(OperatingSystem operatingSystem, ManagedProcessFactory factory,
 			ManagedProcessesProperties properties) {

@@ -148,6 +148,16 @@ class ManagedProcessesAutoConfigurationTests {
 	}
 
 	@Test
+	void contextThatFailsToRefreshStillStopsProcessesStartedBeforeTheFailure() {
+		assumeTrue(TestProcesses.linux(), "survivors are counted from /proc");
+		this.runner.withPropertyValues("managed-processes.grace-period=500ms")
+			.withUserConfiguration(StartsProcessThenFails.class)
+			.withPropertyValues("test.marker=" + this.marker)
+			.run((context) -> assertThat(context).hasFailed());
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+	}
+
+	@Test
 	void reaperStartsWithTheContextAndStopsAfterIt() {
 		assumeTrue(OperatingSystem.current().canReap(), "the reaper needs Linux with JNA");
 		OperatingSystem os = OperatingSystem.current();
@@ -168,6 +178,21 @@ class ManagedProcessesAutoConfigurationTests {
 		finally {
 			os.setChildSubreaper(false);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class StartsProcessThenFails {
+
+		@Bean
+		ManagedProcess early(ManagedProcessFactory factory, org.springframework.core.env.Environment environment) {
+			return factory.command("sleep", environment.getProperty("test.marker")).start();
+		}
+
+		@Bean
+		String failing(ManagedProcess early) {
+			throw new IllegalStateException("refresh fails after a process started");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
