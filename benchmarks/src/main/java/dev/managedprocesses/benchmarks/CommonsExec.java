@@ -47,22 +47,7 @@ final class CommonsExec implements Library {
 		executor.setStreamHandler(new PumpStreamHandler(ByteArrayOutputStream.nullOutputStream()));
 		DefaultExecuteResultHandler result = new DefaultExecuteResultHandler();
 		executor.execute(commandLine(command), result);
-		return new Running() {
-			@Override
-			public long pid() {
-				return -1;
-			}
-
-			@Override
-			public void stop() {
-				watchdog.destroyProcess();
-			}
-
-			@Override
-			public void await() throws Exception {
-				result.waitFor();
-			}
-		};
+		return Running.of(-1, watchdog::destroyProcess, result::waitFor);
 	}
 
 	@Override

@@ -40,6 +40,35 @@ interface Library extends AutoCloseable {
 		/** Waits until the direct child has ended. */
 		void await() throws Exception;
 
+		static Running of(long pid, Action stop, Action await) {
+			return new Running() {
+				@Override
+				public long pid() {
+					return pid;
+				}
+
+				@Override
+				public void stop() throws Exception {
+					stop.run();
+				}
+
+				@Override
+				public void await() throws Exception {
+					await.run();
+				}
+			};
+		}
+
+	}
+
+	/**
+	 * Something a library does to a started process.
+	 */
+	@FunctionalInterface
+	interface Action {
+
+		void run() throws Exception;
+
 	}
 
 }

@@ -59,22 +59,7 @@ final class ManagedProcesses implements Library {
 			}
 		}
 		ManagedProcess process = builder.start();
-		return new Running() {
-			@Override
-			public long pid() {
-				return process.pid();
-			}
-
-			@Override
-			public void stop() {
-				process.stop().join();
-			}
-
-			@Override
-			public void await() throws Exception {
-				process.await();
-			}
-		};
+		return Running.of(process.pid(), () -> process.stop().join(), process::await);
 	}
 
 	@Override

@@ -55,22 +55,7 @@ final class NuProcessLibrary implements Library {
 		builder.setProcessListener(new NuAbstractProcessHandler() {
 		});
 		NuProcess process = builder.start();
-		return new Running() {
-			@Override
-			public long pid() {
-				return process.getPID();
-			}
-
-			@Override
-			public void stop() {
-				process.destroy(false);
-			}
-
-			@Override
-			public void await() throws Exception {
-				process.waitFor(0, TimeUnit.SECONDS);
-			}
-		};
+		return Running.of(process.getPID(), () -> process.destroy(false), () -> process.waitFor(0, TimeUnit.SECONDS));
 	}
 
 	@Override

@@ -31,22 +31,7 @@ final class RawProcessBuilder implements Library {
 	@Override
 	public Running start(List<String> command) throws Exception {
 		Process process = new ProcessBuilder(command).start();
-		return new Running() {
-			@Override
-			public long pid() {
-				return process.pid();
-			}
-
-			@Override
-			public void stop() {
-				process.destroy();
-			}
-
-			@Override
-			public void await() throws Exception {
-				process.waitFor();
-			}
-		};
+		return Running.of(process.pid(), process::destroy, process::waitFor);
 	}
 
 	@Override

@@ -31,23 +31,9 @@ final class ZtExec implements Library {
 	@Override
 	public Running start(List<String> command) throws Exception {
 		StartedProcess started = new ProcessExecutor().command(command).readOutput(true).start();
-		return new Running() {
-			@Override
-			public long pid() {
-				return started.getProcess().pid();
-			}
-
-			@Override
-			public void stop() {
-				// zt-exec stops a process by cancelling its future, which destroys the process it started
-				started.getFuture().cancel(true);
-			}
-
-			@Override
-			public void await() throws Exception {
-				started.getProcess().waitFor();
-			}
-		};
+		// zt-exec stops a process by cancelling its future, which destroys the process it started
+		return Running.of(started.getProcess().pid(), () -> started.getFuture().cancel(true),
+				() -> started.getProcess().waitFor());
 	}
 
 	@Override
