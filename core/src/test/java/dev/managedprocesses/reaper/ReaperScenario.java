@@ -41,6 +41,7 @@ public final class ReaperScenario {
 		String result = switch (args[0]) {
 			case "orphans" -> orphans(os, Integer.parseInt(args[1]), args[2].equals("on"));
 			case "exitcodes" -> exitCodes(os, Integer.parseInt(args[1]), args[2].equals("factory"));
+			case "watched" -> watched(os);
 			default -> throw new IllegalArgumentException(args[0]);
 		};
 		System.out.println("RESULT " + result);
@@ -80,6 +81,29 @@ public final class ReaperScenario {
 		reaper.close();
 		return "makerExit=" + makerExit + " orphaned=" + orphaned + " zombies=" + zombies + " reaped=" + reaped + " tookMs=" + tookMs
 				+ " command=" + firstCommand;
+	}
+
+	/**
+	 * A grandchild seen alive under its parent, then orphaned: reaped at once, well before a minimum age of
+	 * 5 s, with the command it had while alive.
+	 */
+	private static String watched(OperatingSystem os) throws Exception {
+		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).minimumAge(Duration.ofSeconds(5)).build();
+		reaper.start();
+		// the parent lives long enough for the reaper to watch its child (it looks every second)
+		Process parent = new ProcessBuilder("sh", "-c", "sleep 2.5 & sleep 2.2").start();
+		parent.waitFor();
+		long orphanExit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (reaper.status().reaped() == 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		long afterExitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - orphanExit);
+		String command = reaper.history().isEmpty() ? "none" : String.join("_", reaper.history().get(0).command());
+		String result = "reaped=" + reaper.status().reaped() + " afterExitMs=" + afterExitMs + " command=" + command
+				+ " zombies=" + zombieChildren(os);
+		reaper.close();
+		return result;
 	}
 
 	private static String exitCodes(OperatingSystem os, int count, boolean throughFactory) throws Exception {
