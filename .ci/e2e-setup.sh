@@ -12,11 +12,10 @@ E2E_BASE_IMAGE="managed-processes-base:local"
 e2e_log() { echo "== e2e: $*"; }
 
 e2e_install() {
-  local wanted=()
-  command -v dockerd >/dev/null 2>&1 || wanted+=(docker.io)
-  [ -x /bin/busybox ] && /bin/busybox --list >/dev/null 2>&1 && ldd /bin/busybox 2>&1 | grep -q "not a dynamic" || wanted+=(busybox-static)
-  command -v chromium >/dev/null 2>&1 || wanted+=(chromium)
-  command -v chromedriver >/dev/null 2>&1 || wanted+=(chromium-driver)
+  local wanted=() package
+  for package in docker.io busybox-static chromium chromium-driver; do
+    dpkg -s "$package" >/dev/null 2>&1 || wanted+=("$package")
+  done
   if [ ${#wanted[@]} -gt 0 ]; then
     e2e_log "installing ${wanted[*]}"
     apt-get update -qq >/dev/null
