@@ -84,7 +84,9 @@ class PageBrowserIT {
 			.build();
 		this.driver = new ChromeDriver(service, options);
 		this.driver.get("http://127.0.0.1:" + port + "/");
+		// the page re-renders its tables every second: a row found a moment ago may be gone, so look again
 		WebDriverWait wait = new WebDriverWait(this.driver, Duration.ofSeconds(20));
+		wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 		wait.until((d) -> d.findElement(By.id("facts")).getText().contains("reaper"));
 
 		this.driver.findElement(By.cssSelector("button[data-job='thumbnail']")).click();
