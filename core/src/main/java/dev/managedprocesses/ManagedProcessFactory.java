@@ -241,13 +241,15 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			live.forEach((process) -> trees.add(process.tree()));
 			String prefix = this.factoryId + "-";
 			trees.add(new TreeStopper.Tree(null, (marker) -> marker.startsWith(prefix)));
-			CompletableFuture<Void> stop = this.treeStopper.stop(trees, this.settings.gracePeriod());
+			// mark every process before any signal goes out, so none can end as EXITED in between
+			CompletableFuture<Void> stop = new CompletableFuture<>();
 			List<CompletableFuture<?>> all = new ArrayList<>();
 			all.add(stop);
 			for (DefaultManagedProcess process : live) {
 				process.markStopping(stop);
 				all.add(process.onExit());
 			}
+			this.treeStopper.stop(trees, this.settings.gracePeriod()).whenComplete((ignored, ex) -> stop.complete(null));
 			this.shutdown = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
 			return this.shutdown;
 		}
