@@ -16,6 +16,8 @@ import com.zaxxer.nuprocess.NuProcessBuilder;
  */
 final class NuProcessLibrary implements Library {
 
+	private static final int WAIT_LIMIT_SECONDS = 20;
+
 	@Override
 	public String name() {
 		return "nuprocess";
@@ -26,7 +28,7 @@ final class NuProcessLibrary implements Library {
 		NuProcessBuilder builder = new NuProcessBuilder(command);
 		builder.setProcessListener(new NuAbstractProcessHandler() {
 		});
-		return builder.start().waitFor(0, TimeUnit.SECONDS);
+		return waitFor(builder.start());
 	}
 
 	@Override
@@ -43,10 +45,21 @@ final class NuProcessLibrary implements Library {
 				}
 			}
 		});
-		builder.start().waitFor(0, TimeUnit.SECONDS);
+		waitFor(builder.start());
 		synchronized (out) {
 			return out.toString(StandardCharsets.UTF_8);
 		}
+	}
+
+	/** Bounded: NuProcess was seen to lose a process's exit and wait forever. */
+	private static int waitFor(NuProcess process) throws InterruptedException {
+		int exit = process.waitFor(WAIT_LIMIT_SECONDS, TimeUnit.SECONDS);
+		if (exit == Integer.MIN_VALUE) {
+			process.destroy(true);
+			throw new IllegalStateException("nuprocess did not report the exit of pid " + process.getPID() + " within "
+					+ WAIT_LIMIT_SECONDS + " s");
+		}
+		return exit;
 	}
 
 	@Override

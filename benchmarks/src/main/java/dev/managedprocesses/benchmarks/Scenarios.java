@@ -426,13 +426,13 @@ final class Scenarios {
 		Map<String, List<Double>> results = new LinkedHashMap<>();
 		try {
 			for (Library library : libraries) {
-				measurement.measure(library);
 				results.put(library.name(), new ArrayList<>());
+				measureOrReport(measurement, library);
 			}
 			for (int round = 0; round < this.size.rounds(); round++) {
 				for (int i = 0; i < libraries.size(); i++) {
 					Library library = libraries.get((round + i) % libraries.size());
-					results.get(library.name()).add(measurement.measure(library));
+					results.get(library.name()).add(measureOrReport(measurement, library));
 				}
 			}
 		}
@@ -440,6 +440,17 @@ final class Scenarios {
 			libraries.forEach(Library::close);
 		}
 		return results;
+	}
+
+	/** A library that fails (or hangs past its bound) gets NaN for the round instead of ending the run. */
+	private static double measureOrReport(Measurement measurement, Library library) {
+		try {
+			return measurement.measure(library);
+		}
+		catch (Exception ex) {
+			System.err.println(library.name() + " failed a round: " + ex);
+			return Double.NaN;
+		}
 	}
 
 	interface Goal {
@@ -453,7 +464,7 @@ final class Scenarios {
 		Map<String, Double> medians = new LinkedHashMap<>();
 		rates.forEach((name, values) -> medians.put(name, Stats.of(values).median()));
 		double raw = medians.get("raw ProcessBuilder");
-		medians.forEach((name, median) -> table.row(name, median, median / raw, rates.get(name).size()));
+		medians.forEach((name, median) -> table.row(name, median, median / raw, Stats.of(rates.get(name)).count()));
 		goal.check(table, medians);
 		return table;
 	}

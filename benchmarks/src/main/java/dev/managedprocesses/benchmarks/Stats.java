@@ -14,6 +14,10 @@ record Stats(double median, double p99, double max, int count) {
 			return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
 		}
 		List<Double> sorted = new ArrayList<>(values);
+		sorted.removeIf((value) -> value.isNaN());
+		if (sorted.isEmpty()) {
+			return new Stats(Double.NaN, Double.NaN, Double.NaN, 0);
+		}
 		Collections.sort(sorted);
 		return new Stats(percentile(sorted, 50), percentile(sorted, 99), sorted.get(sorted.size() - 1), sorted.size());
 	}
