@@ -37,15 +37,17 @@ final class Scenarios {
 	}
 
 	/** How much work each scenario does. */
-	record Size(int rounds, int spawns, int captures, int concurrent, int trees, int steadyOrphans, int burstOrphans,
-			int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns, Duration hungAfter) {
+	record Size(int rounds, Duration slice, int concurrent, int trees, int timeoutRepeats, int steadyOrphans,
+			int burstOrphans, int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns,
+			Duration hungAfter) {
 
 		static Size smoke() {
-			return new Size(1, 5, 3, 5, 3, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3));
+			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3));
 		}
 
 		static Size full() {
-			return new Size(5, 300, 60, 300, 50, 50, 1000, 1000, 1000, 30, 100_000, Duration.ofSeconds(10));
+			return new Size(5, Duration.ofSeconds(2), 300, 50, 3, 50, 1000, 1000, 1000, 30, 100_000,
+					Duration.ofSeconds(5));
 		}
 
 	}
@@ -58,10 +60,13 @@ final class Scenarios {
 	Table spawn() throws Exception {
 		Map<String, List<Double>> rates = alternate((library) -> {
 			long start = System.nanoTime();
-			for (int i = 0; i < this.size.spawns(); i++) {
+			int runs = 0;
+			do {
 				library.run(List.of("/bin/true"));
+				runs++;
 			}
-			return this.size.spawns() / seconds(start);
+			while (System.nanoTime() - start < this.size.slice().toNanos());
+			return runs / seconds(start);
 		});
 		return throughputTable("1. Spawn and wait, /bin/true, sequential (processes/s)", rates,
 				(table, medians) -> table.goal("spawn throughput of managed-processes >= 0.95 x raw ProcessBuilder ("
@@ -72,13 +77,16 @@ final class Scenarios {
 	Table capture() throws Exception {
 		Map<String, List<Double>> rates = alternate((library) -> {
 			long start = System.nanoTime();
-			for (int i = 0; i < this.size.captures(); i++) {
+			int runs = 0;
+			do {
 				String out = library.capture(List.of("seq", "1", "20000"));
 				if (!out.endsWith("\n20000\n") || out.length() != 108894) {
 					throw new IllegalStateException(library.name() + " captured " + out.length() + " chars");
 				}
+				runs++;
 			}
-			return this.size.captures() / seconds(start);
+			while (System.nanoTime() - start < this.size.slice().toNanos());
+			return runs / seconds(start);
 		});
 		return throughputTable("2. Spawn and capture `seq 1 20000` (processes/s)", rates, (table, medians) -> {
 			double fastestPeer = medians.entrySet()
@@ -174,7 +182,7 @@ final class Scenarios {
 				"call returned after (ms, median)", "grandchildren left");
 		Map<String, Double> returned = new LinkedHashMap<>();
 		Map<String, Integer> leftovers = new LinkedHashMap<>();
-		int repeats = Math.max(1, this.size.rounds());
+		int repeats = this.size.timeoutRepeats();
 		for (Supplier<Library> supplier : peers()) {
 			try (Library library = supplier.get()) {
 				List<Double> took = new ArrayList<>();
@@ -429,9 +437,14 @@ final class Scenarios {
 				results.put(library.name(), new ArrayList<>());
 				measureOrReport(measurement, library);
 			}
+			// a new order every round (fixed seed: runs are comparable), and a pause before each library, so
+			// that none always follows the same neighbour and inherits its garbage or lingering threads
+			java.util.Random random = new java.util.Random(42);
 			for (int round = 0; round < this.size.rounds(); round++) {
-				for (int i = 0; i < libraries.size(); i++) {
-					Library library = libraries.get((round + i) % libraries.size());
+				List<Library> order = new ArrayList<>(libraries);
+				Collections.shuffle(order, random);
+				for (Library library : order) {
+					settle();
 					results.get(library.name()).add(measureOrReport(measurement, library));
 				}
 			}
