@@ -108,14 +108,40 @@ public final class TreeStopper {
 	 * @return the live members other than the root, per tree
 	 */
 	public Map<Tree, List<ProcessInfo>> members(Collection<Tree> trees, ProcessTable table) {
-		Map<ProcessId, Optional<String>> markerCache = new HashMap<>();
 		long self = this.os.currentPid();
+		Set<Long> rootPids = new HashSet<>();
+		trees.forEach((tree) -> tree.root().ifPresent((root) -> rootPids.add(root.pid())));
+		// read the marker once per adopted child (never of the roots themselves), grouped by its value
+		Map<String, List<Long>> adoptedByMarker = new HashMap<>();
+		for (ProcessInfo child : table.children(self)) {
+			if (child.isAlive() && !rootPids.contains(child.pid())) {
+				this.os.environmentVariable(child.pid(), this.markerVariable)
+					.ifPresent((marker) -> adoptedByMarker.computeIfAbsent(marker, (key) -> new ArrayList<>()).add(child.pid()));
+			}
+		}
 		Map<Tree, List<ProcessInfo>> result = new HashMap<>();
 		for (Tree tree : trees) {
+			Set<Long> roots = new LinkedHashSet<>();
+			tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
+			for (ProcessId member : tree.members) {
+				if (table.isAlive(member)) {
+					roots.add(member.pid());
+				}
+			}
+			adoptedByMarker.forEach((marker, pids) -> {
+				if (tree.marker.test(marker)) {
+					roots.addAll(pids);
+				}
+			});
 			long rootPid = tree.root().map(ProcessId::pid).orElse(-1L);
-			result.put(tree, collect(tree, table, markerCache, (info) -> info.parentPid() == self).stream()
-				.filter((info) -> info.pid() != rootPid && info.isAlive())
-				.toList());
+			List<ProcessInfo> members = new ArrayList<>();
+			for (long pid : roots) {
+				if (pid != rootPid) {
+					table.get(pid).ifPresent(members::add);
+				}
+			}
+			members.addAll(table.descendants(roots));
+			result.put(tree, members.stream().filter(ProcessInfo::isAlive).toList());
 		}
 		return result;
 	}
