@@ -1,7 +1,6 @@
 package dev.managedprocesses;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
@@ -57,13 +56,7 @@ final class ProcessRegistry {
 
 	List<ProcessResult> history() {
 		synchronized (this.history) {
-			return List.copyOf(new ArrayList<>(this.history));
-		}
-	}
-
-	Optional<ProcessResult> findFinished(long pid) {
-		synchronized (this.history) {
-			return this.history.stream().filter((result) -> result.pid() == pid).findFirst();
+			return List.copyOf(this.history);
 		}
 	}
 
