@@ -86,7 +86,7 @@ public interface ManagedProcess {
 	/**
 	 * The live descendants of the process right now (children, grandchildren, and orphans of the tree that
 	 * were re-parented), as far as the platform can tell. Reads the process table once; to describe many
-	 * processes, take one {@link ProcessTable} and ask it with {@link ProcessTable#treeOf(ManagedProcess)}.
+	 * processes, read one snapshot of the process table rather than calling this once per process.
 	 * @return the descendants, empty when the process has ended
 	 */
 	List<ProcessInfo> descendants();
