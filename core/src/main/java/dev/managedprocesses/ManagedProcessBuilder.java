@@ -21,7 +21,16 @@ import dev.managedprocesses.internal.Require;
  * {@link IllegalArgumentException} or {@link NullPointerException} naming it; {@link #start()} then checks
  * what can only be checked against the file system (executable, directory) and throws
  * {@link ProcessStartException} before anything starts. A builder is not thread safe; it may be used to
- * start several processes.
+ * start several processes: each {@code start()} takes an immutable copy of what was set.
+ * <p>
+ * <b>Where output goes.</b> Standard output and standard error each have one {@link OutputDestination}
+ * (captured with the factory's capture limit unless set). Every output method sets the destination of the
+ * stream(s) it names and replaces what was set before for them: for each stream the last call wins.
+ * {@link #captureOutput(int)}, {@link #discardOutput()} and {@link #inheritOutput()} set both streams;
+ * {@link #redirectOutput(Path)} and {@link #redirectOutput(OutputDestination)} set standard output only;
+ * {@link #redirectError(Path)}, {@link #redirectError(OutputDestination)} and {@link #mergeErrorIntoOutput()}
+ * set standard error only. Line callbacks and {@link #logOutput()} need their stream captured;
+ * {@link #start()} fails with a {@link ProcessStartException} saying where the stream goes otherwise.
  */
 public final class ManagedProcessBuilder {
 
