@@ -138,7 +138,7 @@ public final class ProcessOverview {
 		for (DefaultManagedProcess process : live) {
 			Optional<ProcessSnapshot> root = Optional.ofNullable(childByPid.get(process.pid()))
 				.map((info) -> ProcessSnapshot.of(info, os));
-			List<ProcessSnapshot> descendants = members.getOrDefault(process.tree(), List.of())
+			List<ProcessSnapshot> descendants = (table == null) ? List.of() : members.getOrDefault(process.tree(), List.of())
 				.stream()
 				.map((info) -> ProcessSnapshot.of(info, os))
 				.toList();
