@@ -104,7 +104,13 @@ final class ProcessLauncher {
 		if (input.bytes().isPresent()) {
 			// a file, not a writer thread: no extra thread and no deadlock with a child that does not read
 			Path temp = Files.createTempFile("managed-process-input", ".bin");
-			Files.write(temp, input.bytes().get());
+			try {
+				Files.write(temp, input.bytes().get());
+			}
+			catch (IOException ex) {
+				deleteQuietly(temp);
+				throw ex;
+			}
 			builder.redirectInput(temp.toFile());
 			return temp;
 		}

@@ -72,7 +72,8 @@ public final class ProcessSnapshot {
 	}
 
 	/**
-	 * When the process started (on Linux to the kernel's clock tick, 10 ms).
+	 * When the process started. On Linux it is the kernel's boot time (whole seconds) plus the start time in
+	 * clock ticks, so it may be off by up to a second; it describes the process, it does not identify it.
 	 * @return the start instant, or empty when the platform does not tell
 	 */
 	public Optional<Instant> startedAt() {
