@@ -187,6 +187,37 @@ class LifecycleTests {
 	}
 
 	@Test
+	void aFailingListenerNeitherStopsTheOthersNorTheProcess() throws Exception {
+		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.factory = ManagedProcessFactory.builder().listener(new ProcessListener() {
+			@Override
+			public void started(ManagedProcess process) {
+				throw new IllegalStateException("listener fails on start");
+			}
+
+			@Override
+			public void finished(ProcessResult result) {
+				throw new IllegalStateException("listener fails on finish");
+			}
+		}).listener(new ProcessListener() {
+			@Override
+			public void started(ManagedProcess process) {
+				events.add("started " + process.name());
+			}
+
+			@Override
+			public void finished(ProcessResult result) {
+				events.add("finished " + result.name());
+			}
+		}).build();
+		ProcessResult result = this.factory.command("sh", "-c", "echo fine").name("job").run();
+		assertThat(result.stdout()).isEqualTo("fine\n");
+		assertThat(result.failure()).isEmpty();
+		assertThat(events).containsExactly("started job", "finished job");
+		assertThat(this.factory.processes()).isEmpty();
+	}
+
+	@Test
 	void shutdownStopsFiveHundredTreesInAboutOneGracePeriod() throws Exception {
 		assumeTrue(TestProcesses.linux(), "counting survivors reads /proc, which needs Linux");
 		Duration grace = Duration.ofSeconds(2);
