@@ -12,8 +12,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.OutputPump;
 import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
+import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.ProcessTable;
@@ -65,8 +67,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final java.util.concurrent.atomic.AtomicBoolean exitNoticed = new java.util.concurrent.atomic.AtomicBoolean();
 
-	/** Drains the output streams; {@code null} when both are discarded or redirected to files. */
-	private dev.managedprocesses.internal.OutputPump pump;
+	/** Drains the captured streams; {@code null} when neither is captured (no thread reads anything). */
+	private final OutputPump pump;
 
 	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name,
 			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
@@ -83,18 +85,15 @@ final class DefaultManagedProcess implements ManagedProcess {
 		this.stderr = stderr;
 		this.failures = failures;
 		this.charset = charset;
+		// created here, so the process is fully wired before anyone can see it; started only by the watcher
+		this.pump = (stdout != null || stderr != null)
+				? new OutputPump(process, stdout, stderr, failures, this::exitedAndDrained) : null;
 	}
 
-	void scheduleTimeout(Duration timeout) {
-		if (timeout != null) {
-			this.timeoutTask = this.factory.scheduler()
-				.schedule(() -> stopTree(ProcessOutcome.TIMED_OUT, this.gracePeriod), timeout.toNanos(),
-						TimeUnit.NANOSECONDS);
-		}
-	}
-
-	void pump(dev.managedprocesses.internal.OutputPump pump) {
-		this.pump = pump;
+	void scheduleTimeout(Optional<Duration> timeout) {
+		timeout.ifPresent((limit) -> this.timeoutTask = this.factory.scheduler()
+			.schedule(() -> stopTree(ProcessOutcome.TIMED_OUT, this.gracePeriod), limit.toNanos(),
+					TimeUnit.NANOSECONDS));
 	}
 
 	/** Watches the process in the background: an output thread, or the JDK's exit notification. */
@@ -308,13 +307,19 @@ final class DefaultManagedProcess implements ManagedProcess {
 	}
 
 	@Override
-	public List<ProcessInfo> descendants() {
+	public List<ProcessSnapshot> descendants() {
 		if (this.state.get().isFinished()) {
 			return List.of();
 		}
-		ProcessTable table = ProcessTable.read(this.factory.operatingSystem());
+		OperatingSystem os = this.factory.operatingSystem();
+		ProcessTable table = ProcessTable.read(os);
 		TreeStopper.Tree processTree = tree();
-		return this.factory.treeStopper().members(List.of(processTree), table).get(processTree);
+		return this.factory.treeStopper()
+			.members(List.of(processTree), table)
+			.getOrDefault(processTree, List.of())
+			.stream()
+			.map((info) -> ProcessSnapshot.of(info, os))
+			.toList();
 	}
 
 	@Override

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-import dev.managedprocesses.os.ProcessInfo;
-
 /**
  * A process started through a {@link ManagedProcessFactory}: tracked while it runs, stopped with its whole
  * tree, and completed with an immutable {@link ProcessResult}.
@@ -86,10 +84,10 @@ public interface ManagedProcess {
 	/**
 	 * The live descendants of the process right now (children, grandchildren, and orphans of the tree that
 	 * were re-parented), as far as the platform can tell. Reads the process table once; to describe many
-	 * processes, read one snapshot of the process table rather than calling this once per process.
-	 * @return the descendants, empty when the process has ended
+	 * processes, take one {@link ProcessOverview} instead, which reads it once for all of them.
+	 * @return the descendants, parents before children; empty when the process has ended
 	 */
-	List<ProcessInfo> descendants();
+	List<ProcessSnapshot> descendants();
 
 	/**
 	 * The tree marker: every process of this tree inherits the environment variable

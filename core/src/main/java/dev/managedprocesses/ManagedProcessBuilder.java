@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.managedprocesses.internal.Require;
@@ -20,45 +21,48 @@ import dev.managedprocesses.internal.Require;
  * {@link IllegalArgumentException} or {@link NullPointerException} naming it; {@link #start()} then checks
  * what can only be checked against the file system (executable, directory) and throws
  * {@link ProcessStartException} before anything starts. A builder is not thread safe; it may be used to
- * start several processes.
+ * start several processes: each {@code start()} takes an immutable copy of what was set.
+ * <p>
+ * <b>Where output goes.</b> Standard output and standard error each have one {@link OutputDestination}
+ * (captured with the factory's capture limit unless set). Every output method sets the destination of the
+ * stream(s) it names and replaces what was set before for them: for each stream the last call wins.
+ * {@link #captureOutput(int)}, {@link #discardOutput()} and {@link #inheritOutput()} set both streams;
+ * {@link #redirectOutput(Path)} and {@link #redirectOutput(OutputDestination)} set standard output only;
+ * {@link #redirectError(Path)}, {@link #redirectError(OutputDestination)} and {@link #mergeErrorIntoOutput()}
+ * set standard error only. Line callbacks and {@link #logOutput()} need their stream captured;
+ * {@link #start()} fails with a {@link ProcessStartException} saying where the stream goes otherwise.
  */
 public final class ManagedProcessBuilder {
 
 	private final ManagedProcessFactory factory;
 
-	final List<String> command;
+	private final List<String> command;
 
-	String name;
+	private String name;
 
-	Path directory;
+	private Path directory;
 
-	final Map<String, String> environment = new LinkedHashMap<>();
+	private final Map<String, String> environment = new LinkedHashMap<>();
 
-	boolean inheritEnvironment = true;
+	private boolean inheritEnvironment = true;
 
-	Duration timeout;
+	private Duration timeout;
 
-	Duration gracePeriod;
+	private Duration gracePeriod;
 
-	byte[] inputBytes;
+	private ProcessSpec.Input input = ProcessSpec.Input.NONE;
 
-	Path inputFile;
+	private OutputDestination output;
 
-	int captureLimit;
+	private OutputDestination error;
 
-	boolean discardOutput;
+	private Consumer<String> outputLines;
 
-	Path outputFile;
+	private Consumer<String> errorLines;
 
-	Path errorFile;
+	private boolean logOutput;
 
-	Consumer<String> outputLines;
-
-	Consumer<String> errorLines;
-
-	boolean logOutput;
-
-	Charset charset = StandardCharsets.UTF_8;
+	private Charset charset = StandardCharsets.UTF_8;
 
 	ManagedProcessBuilder(ManagedProcessFactory factory, List<String> command) {
 		Objects.requireNonNull(command, "command must not be null");
@@ -78,7 +82,8 @@ public final class ManagedProcessBuilder {
 		ManagedProcessFactory.Settings settings = factory.settings();
 		this.timeout = settings.defaultTimeout().orElse(null);
 		this.gracePeriod = settings.gracePeriod();
-		this.captureLimit = settings.captureLimit();
+		this.output = OutputDestination.capture(settings.captureLimit());
+		this.error = this.output;
 	}
 
 	/**
@@ -182,8 +187,7 @@ public final class ManagedProcessBuilder {
 	 */
 	public ManagedProcessBuilder input(byte[] bytes) {
 		Objects.requireNonNull(bytes, "input must not be null");
-		this.inputBytes = bytes.clone();
-		this.inputFile = null;
+		this.input = new ProcessSpec.Input(Optional.of(bytes.clone()), Optional.empty());
 		return this;
 	}
 
@@ -193,61 +197,109 @@ public final class ManagedProcessBuilder {
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder input(Path file) {
-		this.inputFile = Objects.requireNonNull(file, "input file must not be null");
-		this.inputBytes = null;
+		Objects.requireNonNull(file, "input file must not be null");
+		this.input = new ProcessSpec.Input(Optional.empty(), Optional.of(file));
+		return this;
+	}
+
+	/**
+	 * Where standard output goes (captured with the factory's capture limit unless set). Replaces whatever
+	 * was set for standard output before: for each stream the last call wins.
+	 * @param destination the destination
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder redirectOutput(OutputDestination destination) {
+		this.output = Objects.requireNonNull(destination, "output destination must not be null");
+		return this;
+	}
+
+	/**
+	 * Where standard error goes (captured with the factory's capture limit unless set). Replaces whatever
+	 * was set for standard error before, including {@link #mergeErrorIntoOutput()}: the last call wins.
+	 * @param destination the destination
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder redirectError(OutputDestination destination) {
+		this.error = Objects.requireNonNull(destination, "error destination must not be null");
 		return this;
 	}
 
 	/**
 	 * Captures standard output and standard error, at most {@code limit} bytes each; past that the first
 	 * and last halves are kept and {@link ProcessResult#outputTruncated()} is set. Output is always drained,
-	 * whatever the limit.
+	 * whatever the limit. Sets both streams: {@code redirectOutput(OutputDestination.capture(limit))} and
+	 * the same for standard error, replacing what was set before.
 	 * @param limit the most bytes kept per stream, 0 or more
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder captureOutput(int limit) {
-		if (limit < 0) {
-			throw new IllegalArgumentException("capture limit must not be negative, was " + limit);
-		}
-		this.captureLimit = limit;
-		this.discardOutput = false;
+		OutputDestination capture = OutputDestination.capture(limit);
+		this.output = capture;
+		this.error = capture;
 		return this;
 	}
 
 	/**
-	 * Sends standard output and standard error nowhere, without any reading thread.
+	 * Sends standard output and standard error nowhere, without any reading thread. Sets both streams,
+	 * replacing what was set before.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder discardOutput() {
-		this.discardOutput = true;
-		this.outputFile = null;
-		this.errorFile = null;
+		this.output = OutputDestination.discard();
+		this.error = OutputDestination.discard();
 		return this;
 	}
 
 	/**
-	 * Writes standard output to a file (created or truncated), without any reading thread.
+	 * Writes standard output and standard error to this application's own standard output and standard
+	 * error ({@link ProcessBuilder.Redirect#INHERIT}), without any reading thread. Sets both streams,
+	 * replacing what was set before.
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder inheritOutput() {
+		this.output = OutputDestination.inherit();
+		this.error = OutputDestination.inherit();
+		return this;
+	}
+
+	/**
+	 * Writes standard error wherever standard output goes, interleaved as the child writes them
+	 * ({@link ProcessBuilder#redirectErrorStream(boolean)}): into the captured output, the file, this JVM's
+	 * standard output or nowhere. {@link ProcessResult#stderr()} is then empty, and error lines arrive as
+	 * output lines. Replaces the destination of standard error; setting one later replaces this.
+	 * @return this builder
+	 */
+	public ManagedProcessBuilder mergeErrorIntoOutput() {
+		this.error = OutputDestination.MERGED_INTO_OUTPUT;
+		return this;
+	}
+
+	/**
+	 * Writes standard output to a file (created or truncated), without any reading thread:
+	 * {@code redirectOutput(OutputDestination.file(file))}.
 	 * @param file the file
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder redirectOutput(Path file) {
-		this.outputFile = Objects.requireNonNull(file, "output file must not be null");
-		return this;
+		Objects.requireNonNull(file, "output file must not be null");
+		return redirectOutput(OutputDestination.file(file));
 	}
 
 	/**
-	 * Writes standard error to a file (created or truncated), without any reading thread.
+	 * Writes standard error to a file (created or truncated), without any reading thread:
+	 * {@code redirectError(OutputDestination.file(file))}.
 	 * @param file the file
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder redirectError(Path file) {
-		this.errorFile = Objects.requireNonNull(file, "error file must not be null");
-		return this;
+		Objects.requireNonNull(file, "error file must not be null");
+		return redirectError(OutputDestination.file(file));
 	}
 
 	/**
 	 * Calls back with each line of standard output, on the process's output thread. A callback that throws
 	 * is switched off, its failure recorded in {@link ProcessResult#failure()}; output keeps draining.
+	 * Standard output must be captured: {@link #start()} fails otherwise.
 	 * @param consumer the callback
 	 * @return this builder
 	 */
@@ -257,7 +309,8 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Calls back with each line of standard error, as {@link #onOutputLine(Consumer)}.
+	 * Calls back with each line of standard error, as {@link #onOutputLine(Consumer)}. Standard error must be
+	 * captured (not merged into standard output): {@link #start()} fails otherwise.
 	 * @param consumer the callback
 	 * @return this builder
 	 */
@@ -268,7 +321,8 @@ public final class ManagedProcessBuilder {
 
 	/**
 	 * Logs each output line through SLF4J, logger {@code dev.managedprocesses.output.<name>}: standard output
-	 * at INFO, standard error at WARN.
+	 * at INFO, standard error at WARN (merged standard error is logged as output). Both streams must be
+	 * captured, or standard error merged into captured output: {@link #start()} fails otherwise.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder logOutput() {
@@ -292,7 +346,7 @@ public final class ManagedProcessBuilder {
 	 * @throws ProcessStartException when it cannot start (nothing is left behind)
 	 */
 	public ManagedProcess start() {
-		return this.factory.start(this, false);
+		return this.factory.start(spec(), false);
 	}
 
 	/**
@@ -304,10 +358,18 @@ public final class ManagedProcessBuilder {
 	 * and drained in the background, and is still stopped by its timeout or at shutdown)
 	 */
 	public ProcessResult run() throws InterruptedException {
-		return this.factory.run(this);
+		return this.factory.run(spec());
 	}
 
-	String effectiveName() {
+	/** What to start, as described so far. */
+	ProcessSpec spec() {
+		return new ProcessSpec(this.command, effectiveName(), Optional.ofNullable(this.directory), this.environment,
+				this.inheritEnvironment, Optional.ofNullable(this.timeout), this.gracePeriod, this.input, this.output,
+				this.error, Optional.ofNullable(this.outputLines), Optional.ofNullable(this.errorLines),
+				this.logOutput, this.charset);
+	}
+
+	private String effectiveName() {
 		if (this.name != null) {
 			return this.name;
 		}
@@ -315,6 +377,5 @@ public final class ManagedProcessBuilder {
 		int slash = Math.max(executable.lastIndexOf('/'), executable.lastIndexOf('\\'));
 		return executable.substring(slash + 1);
 	}
-
 
 }

@@ -1,37 +1,23 @@
 package dev.managedprocesses;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
-import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.Listeners;
 import dev.managedprocesses.internal.Require;
-import dev.managedprocesses.internal.OutputPump;
-import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
 import dev.managedprocesses.os.OperatingSystem;
-import dev.managedprocesses.os.ProcessInfo;
-import dev.managedprocesses.os.ProcessTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,8 +46,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ManagedProcessFactory.class);
 
-	private static final boolean WINDOWS = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-
 	private final Settings settings;
 
 	private final OperatingSystem os;
@@ -74,7 +58,11 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private final Semaphore permits;
 
-	private final List<ProcessListener> listeners;
+	private final Listeners<ProcessListener> listeners;
+
+	private final StartPreconditions preconditions;
+
+	private final ProcessLauncher launcher;
 
 	private final String factoryId;
 
@@ -101,7 +89,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		this.scheduler.allowCoreThreadTimeOut(true);
 		this.treeStopper = new TreeStopper(this.os, this.scheduler, TREE_VARIABLE);
 		this.permits = new Semaphore(builder.maxConcurrent);
-		this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
+		this.listeners = new Listeners<>(builder.listeners);
+		this.preconditions = new StartPreconditions(this.os);
+		this.launcher = new ProcessLauncher(this, this.listeners);
 		this.factoryId = this.os.currentPid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 	}
 
@@ -128,7 +118,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	 */
 	public ManagedProcessBuilder command(String... command) {
 		Objects.requireNonNull(command, "command must not be null");
-		return new ManagedProcessBuilder(this, java.util.Arrays.asList(command));
+		return new ManagedProcessBuilder(this, Arrays.asList(command));
 	}
 
 	/**
@@ -177,22 +167,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * The live descendants of each live managed process, from one snapshot of the process table.
-	 * @param table the snapshot
-	 * @return the descendants per process
-	 */
-	public Map<ManagedProcess, List<ProcessInfo>> descendants(ProcessTable table) {
-		List<DefaultManagedProcess> live = new ArrayList<>(this.registry.live());
-		Map<TreeStopper.Tree, List<ProcessInfo>> members = this.treeStopper
-			.members(live.stream().map(DefaultManagedProcess::tree).toList(), table);
-		Map<ManagedProcess, List<ProcessInfo>> result = new HashMap<>();
-		for (DefaultManagedProcess process : live) {
-			result.put(process, members.getOrDefault(process.tree(), List.of()));
-		}
-		return result;
-	}
-
-	/**
 	 * The settings this factory runs with.
 	 * @return the settings
 	 */
@@ -201,7 +175,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * The operating system layer this factory uses.
+	 * The operating system layer this factory uses (the {@link OperatingSystem} SPI); to describe the
+	 * processes, take a {@link ProcessOverview} instead.
 	 * @return the operating system
 	 */
 	public OperatingSystem operatingSystem() {
@@ -213,7 +188,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	 * @param listener the listener
 	 */
 	public void addListener(ProcessListener listener) {
-		this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+		this.listeners.add(listener);
 	}
 
 	/**
@@ -290,160 +265,53 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		return this.treeStopper;
 	}
 
-	ProcessResult run(ManagedProcessBuilder spec) throws InterruptedException {
+	List<DefaultManagedProcess> liveProcesses() {
+		return new ArrayList<>(this.registry.live());
+	}
+
+	ProcessResult run(ProcessSpec spec) throws InterruptedException {
 		return start(spec, true).runInCallingThread();
 	}
 
-	DefaultManagedProcess start(ManagedProcessBuilder spec, boolean inCallingThread) {
-		List<String> command = spec.command;
-		checkBeforeStart(spec);
-		acquirePermit(command);
-		Path inputTemp = null;
+	/**
+	 * Starts a process: checks, takes a permit, launches, then publishes the fully wired process (listeners
+	 * hear {@code started} before anything can finish it, the registry shows it, and only then is it watched
+	 * and its timeout armed).
+	 */
+	DefaultManagedProcess start(ProcessSpec spec, boolean inCallingThread) {
+		if (this.closed) {
+			throw new ProcessStartException(spec.command(), "the process factory is shut down", null);
+		}
+		this.preconditions.check(spec);
+		acquirePermit(spec.command());
 		boolean started = false;
 		try {
-			FailureRecorder failures = new FailureRecorder();
-			StreamSink stdout = null;
-			StreamSink stderr = null;
-			ProcessBuilder pb = new ProcessBuilder(command);
-			if (spec.directory != null) {
-				pb.directory(spec.directory.toFile());
-			}
-			Map<String, String> environment = pb.environment();
-			if (!spec.inheritEnvironment) {
-				environment.clear();
-			}
-			environment.putAll(spec.environment);
 			String treeId = this.factoryId + "-" + this.sequence.incrementAndGet();
-			environment.put(TREE_VARIABLE, treeId);
-			if (spec.inputFile != null) {
-				pb.redirectInput(spec.inputFile.toFile());
-			}
-			else if (spec.inputBytes != null) {
-				// a file, not a writer thread: no extra thread and no deadlock with a child that does not read
-				inputTemp = Files.createTempFile("managed-process-input", ".bin");
-				Files.write(inputTemp, spec.inputBytes);
-				pb.redirectInput(inputTemp.toFile());
-			}
-			String outputLogger = "dev.managedprocesses.output." + spec.effectiveName();
-			if (spec.discardOutput) {
-				pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-				pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-			}
-			if (spec.outputFile != null) {
-				pb.redirectOutput(spec.outputFile.toFile());
-			}
-			else if (!spec.discardOutput) {
-				stdout = new StreamSink(spec.captureLimit, spec.charset,
-						lines(spec.outputLines, spec.logOutput ? LoggerFactory.getLogger(outputLogger)::info : null),
-						failures);
-			}
-			if (spec.errorFile != null) {
-				pb.redirectError(spec.errorFile.toFile());
-			}
-			else if (!spec.discardOutput) {
-				stderr = new StreamSink(spec.captureLimit, spec.charset,
-						lines(spec.errorLines, spec.logOutput ? LoggerFactory.getLogger(outputLogger)::warn : null),
-						failures);
-			}
-			Instant startedAt = Instant.now();
-			Process process;
-			try {
-				process = pb.start();
-			}
-			catch (IOException ex) {
-				ProcessStartException failure = new ProcessStartException(command, ex.getMessage(), ex);
-				notifyListeners((listener) -> listener.startFailed(command, failure));
-				throw failure;
-			}
+			DefaultManagedProcess managed = this.launcher.launch(spec, treeId);
 			started = true;
-			if (spec.inputFile == null && spec.inputBytes == null) {
-				closeQuietly(process.getOutputStream());
-			}
-			DefaultManagedProcess managed = new DefaultManagedProcess(this, process, spec.effectiveName(), command,
-					treeId, startedAt,
-					spec.gracePeriod, stdout, stderr, failures, spec.charset);
+			this.listeners.notify((listener) -> listener.started(managed));
 			this.registry.add(managed);
-			if (stdout != null || stderr != null) {
-				managed.pump(new OutputPump(process, stdout, stderr, failures, managed::exitedAndDrained));
-			}
 			if (!inCallingThread) {
 				managed.watchInBackground();
 			}
-			managed.scheduleTimeout(spec.timeout);
-			notifyListeners((listener) -> listener.started(managed));
+			managed.scheduleTimeout(spec.timeout());
 			if (this.closed) {
 				// shutdown began while this one started: it must not escape the stop
 				managed.stopTree(ProcessOutcome.STOPPED, Duration.ZERO);
 			}
 			return managed;
 		}
-		catch (IOException ex) {
-			throw new ProcessStartException(command, "cannot prepare standard input: " + ex.getMessage(), ex);
-		}
 		finally {
 			if (!started) {
 				this.permits.release();
 			}
-			deleteQuietly(inputTemp);
 		}
 	}
 
 	void finished(DefaultManagedProcess process, ProcessResult result) {
 		this.registry.finished(process, result);
 		this.permits.release();
-		notifyListeners((listener) -> listener.finished(result));
-	}
-
-	private void checkBeforeStart(ManagedProcessBuilder spec) {
-		List<String> command = spec.command;
-		if (this.closed) {
-			throw new ProcessStartException(command, "the process factory is shut down", null);
-		}
-		if (spec.directory != null && !Files.isDirectory(spec.directory)) {
-			String problem = Files.exists(spec.directory) ? "is not a directory" : "does not exist";
-			throw new ProcessStartException(command, "working directory " + spec.directory + " " + problem, null);
-		}
-		if (spec.inputFile != null && !Files.isReadable(spec.inputFile)) {
-			throw new ProcessStartException(command, "input file " + spec.inputFile + " is not readable", null);
-		}
-		if ((spec.outputLines != null || spec.logOutput) && (spec.discardOutput || spec.outputFile != null)) {
-			throw new ProcessStartException(command,
-					"output line callbacks or logging need standard output piped, but it is discarded or redirected", null);
-		}
-		if ((spec.errorLines != null || spec.logOutput) && (spec.discardOutput || spec.errorFile != null)) {
-			throw new ProcessStartException(command,
-					"error line callbacks or logging need standard error piped, but it is discarded or redirected", null);
-		}
-		checkExecutable(spec);
-	}
-
-	/** Finds the executable as the JDK will (on this JVM's PATH), to fail with a clear message. */
-	private void checkExecutable(ManagedProcessBuilder spec) {
-		String executable = spec.command.get(0);
-		if (WINDOWS) {
-			return;
-		}
-		if (executable.indexOf('/') >= 0) {
-			Path path = Path.of(executable);
-			if (!path.isAbsolute() && spec.directory != null) {
-				// the JDK changes to the child's directory before exec, so a relative path starts there
-				path = spec.directory.resolve(path);
-			}
-			if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {
-				throw new ProcessStartException(spec.command, "executable " + executable
-						+ (Files.exists(path) ? " is not an executable file" : " does not exist"), null);
-			}
-			return;
-		}
-		String pathVariable = Objects.requireNonNullElse(System.getenv("PATH"), "");
-		for (String dir : pathVariable.split(File.pathSeparator)) {
-			Path candidate = Path.of(dir.isEmpty() ? "." : dir, executable);
-			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return;
-			}
-		}
-		throw new ProcessStartException(spec.command,
-				"executable '" + executable + "' not found on PATH (" + pathVariable + ")", null);
+		this.listeners.notify((listener) -> listener.finished(result));
 	}
 
 	private void acquirePermit(List<String> command) {
@@ -456,50 +324,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw new ProcessStartException(command, "interrupted while waiting for a free process slot", ex);
-		}
-	}
-
-	private static Consumer<String> lines(Consumer<String> callback, Consumer<String> log) {
-		if (callback == null) {
-			return log;
-		}
-		if (log == null) {
-			return callback;
-		}
-		return (line) -> {
-			log.accept(line);
-			callback.accept(line);
-		};
-	}
-
-	private void notifyListeners(Consumer<ProcessListener> event) {
-		for (ProcessListener listener : this.listeners) {
-			try {
-				event.accept(listener);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Process listener {} failed", listener, ex);
-			}
-		}
-	}
-
-	private static void closeQuietly(java.io.OutputStream out) {
-		try {
-			out.close();
-		}
-		catch (IOException ex) {
-			// the child may already be gone
-		}
-	}
-
-	private static void deleteQuietly(Path file) {
-		if (file != null) {
-			try {
-				Files.deleteIfExists(file);
-			}
-			catch (IOException | UncheckedIOException ex) {
-				file.toFile().deleteOnExit();
-			}
 		}
 	}
 
@@ -577,10 +401,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder captureLimit(int bytes) {
-			if (bytes < 0) {
-				throw new IllegalArgumentException("captureLimit must not be negative, was " + bytes);
-			}
-			this.captureLimit = bytes;
+			this.captureLimit = Require.notNegative(bytes, "captureLimit");
 			return this;
 		}
 
@@ -590,10 +411,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder historySize(int size) {
-			if (size < 0) {
-				throw new IllegalArgumentException("historySize must not be negative, was " + size);
-			}
-			this.historySize = size;
+			this.historySize = Require.notNegative(size, "historySize");
 			return this;
 		}
 
@@ -604,10 +422,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder maxConcurrent(int max) {
-			if (max < 1) {
-				throw new IllegalArgumentException("maxConcurrent must be at least 1, was " + max);
-			}
-			this.maxConcurrent = max;
+			this.maxConcurrent = Require.atLeast(max, 1, "maxConcurrent");
 			return this;
 		}
 
@@ -617,11 +432,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder startWait(Duration wait) {
-			Objects.requireNonNull(wait, "startWait must not be null");
-			if (wait.isNegative()) {
-				throw new IllegalArgumentException("startWait must not be negative, was " + wait);
-			}
-			this.startWait = wait;
+			this.startWait = Require.notNegative(wait, "startWait");
 			return this;
 		}
 
@@ -642,7 +453,6 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		public ManagedProcessFactory build() {
 			return new ManagedProcessFactory(this);
 		}
-
 
 	}
 

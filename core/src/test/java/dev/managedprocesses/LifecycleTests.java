@@ -56,6 +56,39 @@ class LifecycleTests {
 	}
 
 	@Test
+	void listenersHearStartedBeforeFinishedAndSeeTheProcessRegistered() throws Exception {
+		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.factory = ManagedProcessFactory.builder().listener(new ProcessListener() {
+
+			@Override
+			public void started(ManagedProcess process) {
+				events.add("started " + process.pid());
+			}
+
+			@Override
+			public void finished(ProcessResult result) {
+				events.add("finished " + result.pid());
+			}
+
+		}).build();
+		List<ManagedProcess> processes = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			// no output captured: no pump thread, so the JDK's exit notification races the start
+			processes.add(this.factory.command("true").discardOutput().start());
+		}
+		for (ManagedProcess process : processes) {
+			process.onExit().get(30, TimeUnit.SECONDS);
+		}
+		await().atMost(10, TimeUnit.SECONDS).until(() -> events.size() == 100);
+		for (ManagedProcess process : processes) {
+			assertThat(events.indexOf("started " + process.pid()))
+				.as("started before finished for pid %d in %s", process.pid(), events)
+				.isGreaterThanOrEqualTo(0)
+				.isLessThan(events.indexOf("finished " + process.pid()));
+		}
+	}
+
+	@Test
 	void startWaitsForAFreeSlotThenFailsClearly() throws Exception {
 		this.factory = ManagedProcessFactory.builder().maxConcurrent(1).startWait(Duration.ofMillis(300)).build();
 		ManagedProcess first = this.factory.command("sleep", this.marker).start();
@@ -151,6 +184,37 @@ class LifecycleTests {
 		}).build();
 		this.factory.command("true").name("job").run();
 		assertThat(events).containsExactly("started job", "finished job EXITED");
+	}
+
+	@Test
+	void aFailingListenerNeitherStopsTheOthersNorTheProcess() throws Exception {
+		List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+		this.factory = ManagedProcessFactory.builder().listener(new ProcessListener() {
+			@Override
+			public void started(ManagedProcess process) {
+				throw new IllegalStateException("listener fails on start");
+			}
+
+			@Override
+			public void finished(ProcessResult result) {
+				throw new IllegalStateException("listener fails on finish");
+			}
+		}).listener(new ProcessListener() {
+			@Override
+			public void started(ManagedProcess process) {
+				events.add("started " + process.name());
+			}
+
+			@Override
+			public void finished(ProcessResult result) {
+				events.add("finished " + result.name());
+			}
+		}).build();
+		ProcessResult result = this.factory.command("sh", "-c", "echo fine").name("job").run();
+		assertThat(result.stdout()).isEqualTo("fine\n");
+		assertThat(result.failure()).isEmpty();
+		assertThat(events).containsExactly("started job", "finished job");
+		assertThat(this.factory.processes()).isEmpty();
 	}
 
 	@Test

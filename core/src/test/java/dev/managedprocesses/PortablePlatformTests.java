@@ -1,6 +1,7 @@
 package dev.managedprocesses;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
 import dev.managedprocesses.os.PortableOperatingSystem;
@@ -59,7 +60,15 @@ class PortablePlatformTests {
 			.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & sleep " + this.marker + " & wait")
 			.start();
 		await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 3);
-		assertThat(process.descendants()).hasSize(2);
+		assertThat(process.descendants()).hasSize(2).allSatisfy((descendant) -> {
+			// the same meaning as on Linux: an instant, not the platform's token
+			assertThat(descendant.startedAt()).hasValueSatisfying((startedAt) -> assertThat(startedAt)
+				.isBetween(process.startedAt().minusSeconds(5), Instant.now().plusSeconds(5)));
+			assertThat(descendant.state()).isEqualTo(ProcessSnapshot.State.UNKNOWN);
+			assertThat(descendant.isAlive()).isTrue();
+		});
+		assertThat(ProcessOverview.take(this.factory).managed()).singleElement()
+			.satisfies((tree) -> assertThat(tree.descendants()).hasSize(2));
 		ProcessResult result = process.stop().get(10, TimeUnit.SECONDS);
 		assertThat(result.killed()).isTrue();
 		assertThat(TestProcesses.alive(this.marker)).isEmpty();

@@ -2,7 +2,6 @@ package dev.managedprocesses.autoconfigure;
 
 import java.time.Duration;
 
-import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.reaper.ReaperMode;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -61,7 +60,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setDefaultTimeout(Duration defaultTimeout) {
-		this.defaultTimeout = (defaultTimeout != null) ? Require.positive(defaultTimeout, "managed-processes.default-timeout") : null;
+		this.defaultTimeout = (defaultTimeout != null) ? positive(defaultTimeout, "managed-processes.default-timeout") : null;
 	}
 
 	public Duration getGracePeriod() {
@@ -69,7 +68,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setGracePeriod(Duration gracePeriod) {
-		this.gracePeriod = Require.positive(gracePeriod, "managed-processes.grace-period");
+		this.gracePeriod = positive(gracePeriod, "managed-processes.grace-period");
 	}
 
 	public DataSize getCaptureLimit() {
@@ -89,7 +88,7 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setHistorySize(int historySize) {
-		this.historySize = Require.notNegative(historySize, "managed-processes.history-size");
+		this.historySize = notNegative(historySize, "managed-processes.history-size");
 	}
 
 	public int getMaxConcurrent() {
@@ -169,7 +168,7 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setSweepInterval(Duration sweepInterval) {
-			this.sweepInterval = Require.positive(sweepInterval, "managed-processes.reaper.sweep-interval");
+			this.sweepInterval = positive(sweepInterval, "managed-processes.reaper.sweep-interval");
 		}
 
 		public Duration getMinimumAge() {
@@ -188,7 +187,7 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setHistorySize(int historySize) {
-			this.historySize = Require.notNegative(historySize, "managed-processes.reaper.history-size");
+			this.historySize = notNegative(historySize, "managed-processes.reaper.history-size");
 		}
 
 	}
@@ -208,9 +207,25 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setZombieThreshold(int zombieThreshold) {
-			this.zombieThreshold = Require.notNegative(zombieThreshold, "managed-processes.health.zombie-threshold");
+			this.zombieThreshold = notNegative(zombieThreshold, "managed-processes.health.zombie-threshold");
 		}
 
+	}
+
+	/** A property that must be a positive duration; the message names the property. */
+	private static Duration positive(Duration value, String property) {
+		if (value == null || value.isNegative() || value.isZero()) {
+			throw new IllegalArgumentException(property + " must be positive, was " + value);
+		}
+		return value;
+	}
+
+	/** A property that must be 0 or more; the message names the property. */
+	private static int notNegative(int value, String property) {
+		if (value < 0) {
+			throw new IllegalArgumentException(property + " must not be negative, was " + value);
+		}
+		return value;
 	}
 
 }

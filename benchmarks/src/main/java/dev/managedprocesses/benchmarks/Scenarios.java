@@ -347,7 +347,7 @@ final class Scenarios {
 			for (int i = 0; i < count; i++) {
 				factory.command("sleep", marker).discardOutput().start();
 			}
-			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, os, List.of(), Show.NEVER);
+			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.NEVER);
 			for (int i = 0; i < 3; i++) {
 				endpoint.describe(false);
 			}

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Keeps the first failure of one process (from the caller's callbacks or from reading its output); later
  * ones are added to it as suppressed.
+ * <p>
+ * Internal: public only because the core's main package uses it; not part of the public API.
  */
 public final class FailureRecorder {
 

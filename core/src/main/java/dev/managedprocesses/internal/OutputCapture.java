@@ -6,6 +6,8 @@ import java.nio.charset.Charset;
  * Bounded capture of one output stream: keeps the first half of the limit and a ring of the last half, so a
  * child writing gigabytes costs no more memory than the limit. Thread safe: written by the output pump, read
  * for progress by anyone.
+ * <p>
+ * Internal: public only because the core's main package uses it; not part of the public API.
  */
 public final class OutputCapture {
 

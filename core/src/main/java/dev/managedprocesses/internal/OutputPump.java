@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * the process exits. That is why a grandchild that keeps the pipe open cannot hang the pump: once the
  * process has exited and what it wrote is read, the pump closes the streams and ends (the JDK moves what is
  * left in the pipe into memory at exit, and our {@code available()} waits for that on the stream's lock).
+ * <p>
+ * Internal: public only because the core's main package uses it; not part of the public API.
  */
 public final class OutputPump implements Runnable {
 

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Argument checks whose messages name the argument and its value, shared by every builder.
+ * Argument checks whose messages name the argument and its value, shared by every builder of the core.
+ * Internal: not part of the public API.
  */
 public final class Require {
 
@@ -37,6 +38,37 @@ public final class Require {
 	public static int notNegative(int value, String name) {
 		if (value < 0) {
 			throw new IllegalArgumentException(name + " must not be negative, was " + value);
+		}
+		return value;
+	}
+
+	/**
+	 * Checks that a duration is zero or positive.
+	 * @param duration the duration
+	 * @param name the argument's name, for the message
+	 * @return the duration
+	 * @throws NullPointerException when it is {@code null}
+	 * @throws IllegalArgumentException when it is negative
+	 */
+	public static Duration notNegative(Duration duration, String name) {
+		Objects.requireNonNull(duration, name + " must not be null");
+		if (duration.isNegative()) {
+			throw new IllegalArgumentException(name + " must not be negative, was " + duration);
+		}
+		return duration;
+	}
+
+	/**
+	 * Checks that a number is at least a minimum.
+	 * @param value the number
+	 * @param minimum the smallest allowed value
+	 * @param name the argument's name, for the message
+	 * @return the number
+	 * @throws IllegalArgumentException when it is smaller
+	 */
+	public static int atLeast(int value, int minimum, String name) {
+		if (value < minimum) {
+			throw new IllegalArgumentException(name + " must be at least " + minimum + ", was " + value);
 		}
 		return value;
 	}

@@ -7,6 +7,8 @@ import java.util.function.Consumer;
  * Where one output stream of a process goes once read: the bounded capture and, when a line callback or
  * logging is set, a {@link LineSplitter}. A callback that throws is switched off for the rest of the
  * process and its failure recorded; the capture keeps filling, so output keeps draining.
+ * <p>
+ * Internal: public only because the core's main package uses it; not part of the public API.
  */
 public final class StreamSink {
 

@@ -1,5 +1,7 @@
 package dev.managedprocesses.os;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +21,16 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 
 	private final LinuxNative nativeCalls;
 
+	/**
+	 * The clock ticks per second of the start times in {@code /proc/PID/stat}: the kernel always exports
+	 * them in {@code USER_HZ}, which is 100 on every Linux architecture the JDK runs on.
+	 */
+	private static final long TICKS_PER_SECOND = 100;
+
 	private final long pid = ProcessHandle.current().pid();
+
+	/** The boot time in epoch seconds ({@code btime} of {@code /proc/stat}), read on first use; -1 unknown. */
+	private volatile long bootTime = Long.MIN_VALUE;
 
 	LinuxOperatingSystem(LinuxNative nativeCalls) {
 		this(new ProcFs("/proc"), nativeCalls);
@@ -58,6 +69,37 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	@Override
 	public Optional<ProcessInfo> process(long pid) {
 		return this.procFs.process(pid);
+	}
+
+	@Override
+	public Optional<Instant> startInstant(ProcessInfo process) {
+		long boot = bootTime();
+		if (boot < 0 || process.startTime() < 0) {
+			return Optional.empty();
+		}
+		long ticks = process.startTime();
+		return Optional.of(Instant.ofEpochSecond(boot + ticks / TICKS_PER_SECOND,
+				(ticks % TICKS_PER_SECOND) * (1_000_000_000L / TICKS_PER_SECOND)));
+	}
+
+	private long bootTime() {
+		long boot = this.bootTime;
+		if (boot == Long.MIN_VALUE) {
+			boot = this.procFs.read("stat")
+				.map((bytes) -> new String(bytes, StandardCharsets.US_ASCII))
+				.flatMap((text) -> text.lines().filter((line) -> line.startsWith("btime ")).findFirst())
+				.map((line) -> {
+					try {
+						return Long.parseLong(line.substring(6).trim());
+					}
+					catch (NumberFormatException ex) {
+						return -1L;
+					}
+				})
+				.orElse(-1L);
+			this.bootTime = boot;
+		}
+		return boot;
 	}
 
 	@Override

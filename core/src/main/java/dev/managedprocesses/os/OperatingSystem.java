@@ -1,5 +1,6 @@
 package dev.managedprocesses.os;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -60,6 +61,27 @@ public interface OperatingSystem {
 	 * @return the process, or empty when it does not exist (or is not visible)
 	 */
 	Optional<ProcessInfo> process(long pid);
+
+	/**
+	 * When a process started, from the start time token of its {@link ProcessInfo}, for describing it (the
+	 * token, not this instant, identifies a process).
+	 * @param process the process as this operating system listed it
+	 * @return the start instant, or empty when the platform does not tell
+	 */
+	default Optional<Instant> startInstant(ProcessInfo process) {
+		return Optional.empty();
+	}
+
+	/**
+	 * Tells whether the JDK finds executables here as POSIX {@code execvp} does (a name with a slash is a
+	 * path, any other name is looked up on {@code PATH}), so that a missing executable can be reported
+	 * before anything starts. {@code false} on Windows, whose lookup rules (extensions, the current
+	 * directory) differ.
+	 * @return {@code true} on POSIX platforms
+	 */
+	default boolean findsExecutablesLikePosix() {
+		return true;
+	}
 
 	/**
 	 * Every visible process, zombies included where {@link #canSeeZombies()}.

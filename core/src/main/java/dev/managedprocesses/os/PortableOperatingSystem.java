@@ -49,6 +49,17 @@ public final class PortableOperatingSystem implements OperatingSystem {
 	}
 
 	@Override
+	public Optional<Instant> startInstant(ProcessInfo process) {
+		// toInfo writes epoch milliseconds, or 0 when the platform does not tell
+		return (process.startTime() > 0) ? Optional.of(Instant.ofEpochMilli(process.startTime())) : Optional.empty();
+	}
+
+	@Override
+	public boolean findsExecutablesLikePosix() {
+		return !System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+	}
+
+	@Override
 	public List<ProcessInfo> processes() {
 		List<ProcessInfo> processes = new ArrayList<>();
 		ProcessHandle.allProcesses().forEach((handle) -> processes.add(toInfo(handle)));

@@ -2,7 +2,6 @@ package dev.managedprocesses.autoconfigure.actuate;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
-import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -29,9 +28,9 @@ public final class ManagedProcessesEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessesEndpoint processesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
+	ProcessesEndpoint processesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			ObjectProvider<SanitizingFunction> sanitizingFunctions, ProcessesEndpointProperties properties) {
-		return new ProcessesEndpoint(factory, reaper, os, sanitizingFunctions.orderedStream().toList(),
+		return new ProcessesEndpoint(factory, reaper, sanitizingFunctions.orderedStream().toList(),
 				properties.getShowValues());
 	}
 

@@ -3,7 +3,6 @@ package dev.managedprocesses.autoconfigure.actuate;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
 import dev.managedprocesses.autoconfigure.ManagedProcessesProperties;
-import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,8 +26,8 @@ public final class ManagedProcessesHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "processesHealthIndicator")
 	ProcessesHealthIndicator processesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper,
-			OperatingSystem os, ManagedProcessesProperties properties) {
-		return new ProcessesHealthIndicator(factory, reaper, os, properties.getHealth().getZombieThreshold());
+			ManagedProcessesProperties properties) {
+		return new ProcessesHealthIndicator(factory, reaper, properties.getHealth().getZombieThreshold());
 	}
 
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessListener;
+import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.ProcessResult;
-import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -35,18 +35,14 @@ public class ManagedProcessesMetrics implements MeterBinder {
 
 	private final OrphanReaper reaper;
 
-	private final OperatingSystem os;
-
 	/**
 	 * Creates the binder.
 	 * @param factory the factory
 	 * @param reaper the reaper
-	 * @param os the operating system
 	 */
-	public ManagedProcessesMetrics(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os) {
+	public ManagedProcessesMetrics(ManagedProcessFactory factory, OrphanReaper reaper) {
 		this.factory = factory;
 		this.reaper = reaper;
-		this.os = os;
 	}
 
 	@Override
@@ -54,7 +50,8 @@ public class ManagedProcessesMetrics implements MeterBinder {
 		Gauge.builder("managed.processes.live", this.factory, (factory) -> factory.processes().size())
 			.description("Live managed processes")
 			.register(registry);
-		Gauge.builder("managed.processes.zombies", this.os, JvmChildren::zombies)
+		Gauge.builder("managed.processes.zombies", this,
+				(metrics) -> ProcessOverview.takeWithoutDescendants(metrics.factory, metrics.reaper).zombies().size())
 			.description("Zombie children of this JVM")
 			.register(registry);
 		FunctionCounter.builder("managed.processes.reaped", this.reaper, (reaper) -> reaper.status().reaped())

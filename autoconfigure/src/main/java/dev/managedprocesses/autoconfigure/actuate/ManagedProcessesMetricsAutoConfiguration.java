@@ -2,7 +2,6 @@ package dev.managedprocesses.autoconfigure.actuate;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
-import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -23,9 +22,8 @@ public final class ManagedProcessesMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ManagedProcessesMetrics managedProcessesMetrics(ManagedProcessFactory factory, OrphanReaper reaper,
-			OperatingSystem os) {
-		return new ManagedProcessesMetrics(factory, reaper, os);
+	ManagedProcessesMetrics managedProcessesMetrics(ManagedProcessFactory factory, OrphanReaper reaper) {
+		return new ManagedProcessesMetrics(factory, reaper);
 	}
 
 }

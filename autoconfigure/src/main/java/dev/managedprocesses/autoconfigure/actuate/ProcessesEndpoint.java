@@ -4,12 +4,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.ProcessSnapshot;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Descendant;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Finished;
@@ -17,9 +19,6 @@ import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.LiveProces
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.ReaperDescriptor;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Zombie;
-import dev.managedprocesses.os.OperatingSystem;
-import dev.managedprocesses.os.ProcessInfo;
-import dev.managedprocesses.os.ProcessTable;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReapedProcess;
 import dev.managedprocesses.reaper.ReaperStatus;
@@ -41,7 +40,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <p>
  * Command lines hold secrets, so arguments after the executable are masked unless
  * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
- * Every request reads the process table once.
+ * Every request takes one {@link ProcessOverview} (one read of the process table) and maps it to JSON.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
@@ -52,8 +51,6 @@ public class ProcessesEndpoint {
 
 	private final OrphanReaper reaper;
 
-	private final OperatingSystem os;
-
 	private final CommandSanitizer sanitizer;
 
 	private final Show showValues;
@@ -62,15 +59,13 @@ public class ProcessesEndpoint {
 	 * Creates the endpoint.
 	 * @param factory the factory
 	 * @param reaper the reaper
-	 * @param os the operating system
 	 * @param sanitizingFunctions functions applied to each argument when values are shown
 	 * @param showValues when to show argument values
 	 */
-	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
+	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
 		this.factory = factory;
 		this.reaper = reaper;
-		this.os = os;
 		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
 	}
@@ -115,43 +110,34 @@ public class ProcessesEndpoint {
 	 * @return the descriptor
 	 */
 	public ProcessesDescriptor describe(boolean showUnsanitized) {
-		ProcessTable table = ProcessTable.read(this.os);
-		long self = this.os.currentPid();
-		Map<ManagedProcess, List<ProcessInfo>> descendants = this.factory.descendants(table);
-		Map<Long, ManagedProcess> managed = new java.util.HashMap<>();
-		descendants.keySet().forEach((process) -> managed.put(process.pid(), process));
+		ProcessOverview overview = ProcessOverview.take(this.factory, this.reaper);
 		List<LiveProcess> live = new ArrayList<>();
-		List<Zombie> zombies = new ArrayList<>();
-		for (ProcessInfo child : table.children(self)) {
-			if (child.isZombie()) {
-				zombies.add(new Zombie(child.pid(), child.parentPid(), child.command(),
-						this.reaper.zombieSince(child.pid()).map(Instant::toString).orElse(null)));
+		for (ProcessOverview.ManagedTree tree : overview.managed()) {
+			Optional<ProcessSnapshot> root = tree.root();
+			if (root.isPresent() && root.get().isZombie()) {
+				// exited, not yet reaped by the JDK: listed among the zombies
 				continue;
 			}
-			ManagedProcess process = managed.get(child.pid());
-			if (process != null) {
-				live.add(new LiveProcess(child.pid(), child.parentPid(), true, process.name(),
-						this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
-						process.startedAt().toString(), describe(descendants.get(process), showUnsanitized)));
-			}
-			else {
-				live.add(new LiveProcess(child.pid(), child.parentPid(), false, null,
-						this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state()), null,
-						List.of()));
-			}
+			ManagedProcess process = tree.process();
+			// a managed process the table missed (just started, or no /proc) is still listed
+			live.add(new LiveProcess(process.pid(), root.map(ProcessSnapshot::parentPid).orElse(overview.pid()), true,
+					process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+					process.startedAt().toString(), describe(tree.descendants(), showUnsanitized)));
 		}
-		// a managed process the table missed (just started, or no /proc): still listed
-		for (ManagedProcess process : descendants.keySet()) {
-			if (table.get(process.pid()).isEmpty()) {
-				live.add(new LiveProcess(process.pid(), self, true, process.name(),
-						this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
-						process.startedAt().toString(), List.of()));
-			}
+		for (ProcessSnapshot child : overview.otherChildren()) {
+			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null,
+					this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state().code()),
+					null, List.of()));
 		}
 		live.sort(Comparator.comparingLong(LiveProcess::pid));
-		return new ProcessesDescriptor(self, this.os.isPidOne(), this.os.isChildSubreaper(), this.os.description(),
-				this.os.canSeeZombies(), this.os.limitations(), describe(this.reaper.status()), live, zombies,
-				recent(showUnsanitized));
+		List<Zombie> zombies = overview.zombies()
+			.stream()
+			.map((zombie) -> new Zombie(zombie.process().pid(), zombie.process().parentPid(),
+					zombie.process().command(), zombie.since().map(Instant::toString).orElse(null)))
+			.toList();
+		return new ProcessesDescriptor(overview.pid(), overview.pidOne(), overview.subreaper(), overview.platform(),
+				overview.zombieDetection(), overview.limitations(), describe(overview.reaper().orElseThrow()), live,
+				zombies, recent(showUnsanitized));
 	}
 
 	/**
@@ -200,15 +186,15 @@ public class ProcessesEndpoint {
 				result.duration().toString());
 	}
 
-	private List<Descendant> describe(List<ProcessInfo> processes, boolean showUnsanitized) {
+	private List<Descendant> describe(List<ProcessSnapshot> processes, boolean showUnsanitized) {
 		return processes.stream()
-			.map((info) -> new Descendant(info.pid(), info.parentPid(),
-					this.sanitizer.sanitize(info.command(), showUnsanitized), String.valueOf(info.state())))
+			.map((process) -> new Descendant(process.pid(), process.parentPid(),
+					this.sanitizer.sanitize(process.command(), showUnsanitized), String.valueOf(process.state().code())))
 			.toList();
 	}
 
 	private static ReaperDescriptor describe(ReaperStatus status) {
-		return new ReaperDescriptor(status.mode().name().toLowerCase(java.util.Locale.ROOT), status.active(),
+		return new ReaperDescriptor(status.mode().name().toLowerCase(Locale.ROOT), status.active(),
 				status.reaped(), status.lastSweep().map(Instant::toString).orElse(null),
 				status.sweepInterval().toString(), status.unavailableReason().orElse(null),
 				status.initAbove().orElse(null));

@@ -3,7 +3,7 @@ package dev.managedprocesses.autoconfigure.actuate;
 import java.time.Duration;
 
 import dev.managedprocesses.ManagedProcessFactory;
-import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperStatus;
 
@@ -22,8 +22,6 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
 	private final OrphanReaper reaper;
 
-	private final OperatingSystem os;
-
 	private final int zombieThreshold;
 
 	private volatile long aboveThresholdSince = -1;
@@ -32,29 +30,27 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 	 * Creates the indicator.
 	 * @param factory the factory
 	 * @param reaper the reaper
-	 * @param os the operating system
 	 * @param zombieThreshold most zombies tolerated
 	 */
-	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, OperatingSystem os,
-			int zombieThreshold) {
+	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, int zombieThreshold) {
 		super("Process tree health check failed");
 		this.factory = factory;
 		this.reaper = reaper;
-		this.os = os;
 		this.zombieThreshold = zombieThreshold;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		ReaperStatus status = this.reaper.status();
-		long zombies = JvmChildren.zombies(this.os);
-		builder.withDetail("live", this.factory.processes().size())
+		ProcessOverview overview = ProcessOverview.takeWithoutDescendants(this.factory, this.reaper);
+		ReaperStatus status = overview.reaper().orElseThrow();
+		long zombies = overview.zombies().size();
+		builder.withDetail("live", overview.managed().size())
 			.withDetail("zombies", zombies)
 			.withDetail("zombieThreshold", this.zombieThreshold)
 			.withDetail("reaped", status.reaped())
 			.withDetail("reaperActive", status.active());
-		if (!this.os.canSeeZombies()) {
-			builder.withDetail("zombieDetection", "unavailable: " + String.join("; ", this.os.limitations()));
+		if (!overview.zombieDetection()) {
+			builder.withDetail("zombieDetection", "unavailable: " + String.join("; ", overview.limitations()));
 		}
 		if (status.pidOne() && !status.active()) {
 			builder.down()

@@ -90,7 +90,7 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 				OrphanReaper reaper = OrphanReaper.builder(os).build()) {
 			reaper.start();
 			factory.command("sh", "-c", "exit 0").name("portable").run();
-			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, os, List.of(), Show.ALWAYS);
+			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.ALWAYS);
 			ProcessesDescriptor descriptor = endpoint.processes();
 			assertThat(descriptor.zombieDetection()).isFalse();
 			assertThat(descriptor.zombies()).isEmpty();
@@ -98,7 +98,7 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 			assertThat(descriptor.reaper().active()).isFalse();
 			assertThat(descriptor.reaper().reason()).contains("need Linux");
 			assertThat(descriptor.recent()).extracting(ProcessesDescriptor.Finished::name).containsExactly("portable");
-			assertThat(new ProcessesHealthIndicator(factory, reaper, os, 0).health(true).getDetails())
+			assertThat(new ProcessesHealthIndicator(factory, reaper, 0).health(true).getDetails())
 				.containsKey("zombieDetection");
 		}
 	}

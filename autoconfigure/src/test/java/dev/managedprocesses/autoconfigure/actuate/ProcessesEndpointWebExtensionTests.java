@@ -42,7 +42,7 @@ class ProcessesEndpointWebExtensionTests {
 	void setUp() {
 		this.factory = ManagedProcessFactory.builder().operatingSystem(this.os).build();
 		this.reaper = OrphanReaper.builder(this.os).mode(ReaperMode.NEVER).subreaper(false).build();
-		ProcessesEndpoint endpoint = new ProcessesEndpoint(this.factory, this.reaper, this.os, List.of(),
+		ProcessesEndpoint endpoint = new ProcessesEndpoint(this.factory, this.reaper, List.of(),
 				Show.WHEN_AUTHORIZED);
 		this.extension = new ProcessesEndpointWebExtension(endpoint, Show.WHEN_AUTHORIZED, Set.of("ops"));
 	}
