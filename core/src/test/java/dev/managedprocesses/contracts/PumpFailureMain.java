@@ -1,0 +1,46 @@
+package dev.managedprocesses.contracts;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.managedprocesses.ManagedProcess;
+import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.ProcessResult;
+
+/**
+ * Run in a JVM with a small heap by {@link CompletionContractTests} (issue 10 item 2): a child writes far more
+ * than the heap while {@code captureOutput(Integer.MAX_VALUE)} keeps it all, so the output pump hits
+ * {@code OutOfMemoryError}; the child then keeps running until killed. Prints one line
+ * {@code RESULT outcome=.. exitCode=.. failure=.. aliveAtResult=..}, then kills the child by pid.
+ */
+public final class PumpFailureMain {
+
+	private PumpFailureMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		String marker = args[0];
+		ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(1)).build();
+		ManagedProcess process = factory
+			.command("sh", "-c", "head -c 400000000 /dev/zero; exec sleep $0", marker)
+			.captureOutput(Integer.MAX_VALUE)
+			.start();
+		String line;
+		try {
+			ProcessResult result = process.onExit().get(60, TimeUnit.SECONDS);
+			boolean alive = ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
+			line = "RESULT outcome=" + result.outcome() + " exitCode=" + result.exitCode() + " failure="
+					+ result.failure().isPresent() + " aliveAtResult=" + alive + " cause="
+					+ result.failure().map((ex) -> ex.getClass().getName()).orElse("none");
+		}
+		catch (java.util.concurrent.TimeoutException ex) {
+			line = "RESULT none within 60 s: the process was neither awaited nor stopped after the pump failed";
+		}
+		System.out.println(line);
+		System.out.flush();
+		ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+		factory.close();
+		System.exit(0);
+	}
+
+}
