@@ -15,6 +15,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("managed-processes")
 public class ManagedProcessesProperties {
 
+	/** The largest duration in nanoseconds. */
+	private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
 	/**
 	 * Timeout for processes that set none; they are then stopped, whole tree. None by default.
 	 */
@@ -61,7 +64,10 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setDefaultTimeout(Duration defaultTimeout) {
-		this.defaultTimeout = (defaultTimeout != null) ? Require.positive(defaultTimeout, "managed-processes.default-timeout") : null;
+		this.defaultTimeout = (defaultTimeout != null)
+				? fitsInNanos(Require.positive(defaultTimeout, "managed-processes.default-timeout"),
+						"managed-processes.default-timeout")
+				: null;
 	}
 
 	public Duration getGracePeriod() {
@@ -69,7 +75,8 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setGracePeriod(Duration gracePeriod) {
-		this.gracePeriod = Require.positive(gracePeriod, "managed-processes.grace-period");
+		this.gracePeriod = fitsInNanos(Require.positive(gracePeriod, "managed-processes.grace-period"),
+				"managed-processes.grace-period");
 	}
 
 	public DataSize getCaptureLimit() {
@@ -111,7 +118,7 @@ public class ManagedProcessesProperties {
 		if (startWait.isNegative()) {
 			throw new IllegalArgumentException("managed-processes.start-wait must not be negative, was " + startWait);
 		}
-		this.startWait = startWait;
+		this.startWait = fitsInNanos(startWait, "managed-processes.start-wait");
 	}
 
 	public boolean isSubreaper() {
@@ -128,6 +135,21 @@ public class ManagedProcessesProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	/**
+	 * Rejects a duration that the starter could not schedule (it counts in nanoseconds, about 292 years at
+	 * most), at binding, with the property's name, before anything starts (issue 10 item 4).
+	 */
+	private static Duration fitsInNanos(Duration duration, String property) {
+		try {
+			duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			throw new IllegalArgumentException(property + " must be at most " + MAX_DURATION + " (292 years), was "
+					+ duration);
+		}
+		return duration;
 	}
 
 	/**
@@ -169,7 +191,8 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setSweepInterval(Duration sweepInterval) {
-			this.sweepInterval = Require.positive(sweepInterval, "managed-processes.reaper.sweep-interval");
+			this.sweepInterval = fitsInNanos(Require.positive(sweepInterval, "managed-processes.reaper.sweep-interval"),
+					"managed-processes.reaper.sweep-interval");
 		}
 
 		public Duration getMinimumAge() {
@@ -180,7 +203,7 @@ public class ManagedProcessesProperties {
 			if (minimumAge.isNegative()) {
 				throw new IllegalArgumentException("managed-processes.reaper.minimum-age must not be negative, was " + minimumAge);
 			}
-			this.minimumAge = minimumAge;
+			this.minimumAge = fitsInNanos(minimumAge, "managed-processes.reaper.minimum-age");
 		}
 
 		public int getHistorySize() {

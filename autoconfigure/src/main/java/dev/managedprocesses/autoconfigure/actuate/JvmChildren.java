@@ -1,5 +1,7 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
+import java.util.List;
+
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessInfo;
 
@@ -13,13 +15,17 @@ final class JvmChildren {
 	}
 
 	static long zombies(OperatingSystem os) {
+		return zombiePids(os).size();
+	}
+
+	static List<Long> zombiePids(OperatingSystem os) {
 		if (!os.canSeeZombies()) {
-			return 0;
+			return List.of();
 		}
 		return os.children(os.currentPid())
 			.stream()
 			.filter((pid) -> os.process(pid).map(ProcessInfo::isZombie).orElse(false))
-			.count();
+			.toList();
 	}
 
 }

@@ -28,7 +28,8 @@ public final class ManagedProcessesHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "processesHealthIndicator")
 	ProcessesHealthIndicator processesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper,
 			OperatingSystem os, ManagedProcessesProperties properties) {
-		return new ProcessesHealthIndicator(factory, reaper, os, properties.getHealth().getZombieThreshold());
+		return new ProcessesHealthIndicator(factory, reaper, os, properties.getHealth().getZombieThreshold(),
+				properties.getReaper().getMinimumAge());
 	}
 
 }
