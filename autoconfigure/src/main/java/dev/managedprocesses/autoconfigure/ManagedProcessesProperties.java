@@ -222,7 +222,8 @@ public class ManagedProcessesProperties {
 	public static class Health {
 
 		/**
-		 * Most zombie children tolerated; above it for longer than one reaper sweep, health is DOWN.
+		 * Most zombie children tolerated: with the reaper running, zombies older than its minimum age plus two
+		 * sweeps (at least 1 s); without it, zombies lasting longer than one sweep interval. Above it, health is DOWN.
 		 */
 		private int zombieThreshold = 0;
 
