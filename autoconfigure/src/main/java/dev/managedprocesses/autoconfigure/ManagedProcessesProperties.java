@@ -14,6 +14,9 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("managed-processes")
 public class ManagedProcessesProperties {
 
+	/** The largest duration in nanoseconds. */
+	private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
+
 	/**
 	 * Timeout for processes that set none; they are then stopped, whole tree. None by default.
 	 */
@@ -60,7 +63,10 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setDefaultTimeout(Duration defaultTimeout) {
-		this.defaultTimeout = (defaultTimeout != null) ? positive(defaultTimeout, "managed-processes.default-timeout") : null;
+		this.defaultTimeout = (defaultTimeout != null)
+				? fitsInNanos(positive(defaultTimeout, "managed-processes.default-timeout"),
+						"managed-processes.default-timeout")
+				: null;
 	}
 
 	public Duration getGracePeriod() {
@@ -68,7 +74,8 @@ public class ManagedProcessesProperties {
 	}
 
 	public void setGracePeriod(Duration gracePeriod) {
-		this.gracePeriod = positive(gracePeriod, "managed-processes.grace-period");
+		this.gracePeriod = fitsInNanos(positive(gracePeriod, "managed-processes.grace-period"),
+				"managed-processes.grace-period");
 	}
 
 	public DataSize getCaptureLimit() {
@@ -110,7 +117,7 @@ public class ManagedProcessesProperties {
 		if (startWait.isNegative()) {
 			throw new IllegalArgumentException("managed-processes.start-wait must not be negative, was " + startWait);
 		}
-		this.startWait = startWait;
+		this.startWait = fitsInNanos(startWait, "managed-processes.start-wait");
 	}
 
 	public boolean isSubreaper() {
@@ -127,6 +134,21 @@ public class ManagedProcessesProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	/**
+	 * Rejects a duration that the starter could not schedule (it counts in nanoseconds, about 292 years at
+	 * most), at binding, with the property's name, before anything starts (issue 10 item 4).
+	 */
+	private static Duration fitsInNanos(Duration duration, String property) {
+		try {
+			duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			throw new IllegalArgumentException(property + " must be at most " + MAX_DURATION + " (292 years), was "
+					+ duration);
+		}
+		return duration;
 	}
 
 	/**
@@ -168,7 +190,8 @@ public class ManagedProcessesProperties {
 		}
 
 		public void setSweepInterval(Duration sweepInterval) {
-			this.sweepInterval = positive(sweepInterval, "managed-processes.reaper.sweep-interval");
+			this.sweepInterval = fitsInNanos(positive(sweepInterval, "managed-processes.reaper.sweep-interval"),
+					"managed-processes.reaper.sweep-interval");
 		}
 
 		public Duration getMinimumAge() {
@@ -179,7 +202,7 @@ public class ManagedProcessesProperties {
 			if (minimumAge.isNegative()) {
 				throw new IllegalArgumentException("managed-processes.reaper.minimum-age must not be negative, was " + minimumAge);
 			}
-			this.minimumAge = minimumAge;
+			this.minimumAge = fitsInNanos(minimumAge, "managed-processes.reaper.minimum-age");
 		}
 
 		public int getHistorySize() {
@@ -198,7 +221,8 @@ public class ManagedProcessesProperties {
 	public static class Health {
 
 		/**
-		 * Most zombie children tolerated; above it for longer than one reaper sweep, health is DOWN.
+		 * Most zombie children tolerated: with the reaper running, zombies older than its minimum age plus two
+		 * sweeps (at least 1 s); without it, zombies lasting longer than one sweep interval. Above it, health is DOWN.
 		 */
 		private int zombieThreshold = 0;
 

@@ -27,7 +27,8 @@ public final class ManagedProcessesHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "processesHealthIndicator")
 	ProcessesHealthIndicator processesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper,
 			ManagedProcessesProperties properties) {
-		return new ProcessesHealthIndicator(factory, reaper, properties.getHealth().getZombieThreshold());
+		return new ProcessesHealthIndicator(factory, reaper, properties.getHealth().getZombieThreshold(),
+				properties.getReaper().getMinimumAge());
 	}
 
 }

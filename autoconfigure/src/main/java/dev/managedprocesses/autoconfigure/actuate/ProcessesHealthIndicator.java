@@ -1,6 +1,7 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessOverview;
@@ -11,12 +12,20 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the JVM's process tree: DOWN when zombie children stay above the threshold for longer than one
- * reaper sweep (a momentary zombie is normal: the reaper takes it on its next sweep), or when the JVM is
- * PID 1 and the reaper cannot run (every orphan will stay a zombie); UP otherwise. Details: live, zombie and
- * reaped counts.
+ * Health of the JVM's process tree. A zombie is normal while the reaper works: it takes a zombie once the zombie
+ * is older than its minimum age. So, with the reaper active, health is DOWN only when more zombie children than
+ * the threshold are older than the reaper's minimum age plus a couple of sweeps (at least one second, so a sweep
+ * delayed on a busy machine does not flap), by the reaper's own record of when it first saw each zombie; a zombie
+ * the reaper has not seen yet counts as new. The first check after zombies appear therefore judges their age, not
+ * the indicator's first sight of them. With the reaper off or unavailable nothing will take the zombies: DOWN when
+ * zombie children stay above the threshold for longer than one sweep interval (a momentary zombie of a JDK child
+ * about to be waited for is normal). DOWN also when the JVM is PID 1 and the reaper cannot run. Details: live,
+ * zombie and reaped counts.
  */
 public class ProcessesHealthIndicator extends AbstractHealthIndicator {
+
+	/** The least slack beyond the reaper's minimum age before an unreaped zombie is a problem. */
+	private static final Duration MIN_SLACK = Duration.ofSeconds(1);
 
 	private final ManagedProcessFactory factory;
 
@@ -24,19 +33,34 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
 	private final int zombieThreshold;
 
+	private final Duration minimumAge;
+
 	private volatile long aboveThresholdSince = -1;
+
+	/**
+	 * Creates the indicator, for a reaper with the default minimum age (1 s).
+	 * @param factory the factory
+	 * @param reaper the reaper
+	 * @param zombieThreshold most zombies tolerated
+	 */
+	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, int zombieThreshold) {
+		this(factory, reaper, zombieThreshold, Duration.ofSeconds(1));
+	}
 
 	/**
 	 * Creates the indicator.
 	 * @param factory the factory
 	 * @param reaper the reaper
 	 * @param zombieThreshold most zombies tolerated
+	 * @param minimumAge the reaper's minimum age: younger zombies are waiting to be reaped, not a problem
 	 */
-	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, int zombieThreshold) {
+	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, int zombieThreshold,
+			Duration minimumAge) {
 		super("Process tree health check failed");
 		this.factory = factory;
 		this.reaper = reaper;
 		this.zombieThreshold = zombieThreshold;
+		this.minimumAge = minimumAge;
 	}
 
 	@Override
@@ -58,6 +82,24 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 						+ status.unavailableReason().orElse("unknown") + "): orphaned processes stay zombies");
 			return;
 		}
+		if (status.active()) {
+			Duration limit = this.minimumAge.plus(max(status.sweepInterval().multipliedBy(2), MIN_SLACK));
+			Instant now = Instant.now();
+			long old = overview.zombies()
+				.stream()
+				.filter((zombie) -> zombie.since()
+					.map((since) -> Duration.between(since, now).compareTo(limit) > 0)
+					.orElse(false))
+				.count();
+			if (old > this.zombieThreshold) {
+				builder.down()
+					.withDetail("reason", old + " zombie children older than " + limit.toMillis()
+							+ " ms that the reaper has not taken (threshold " + this.zombieThreshold + ")");
+				return;
+			}
+			builder.up();
+			return;
+		}
 		long now = System.nanoTime();
 		if (zombies > this.zombieThreshold) {
 			long since = this.aboveThresholdSince;
@@ -69,7 +111,7 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 			if (above.compareTo(status.sweepInterval()) > 0) {
 				builder.down()
 					.withDetail("reason", zombies + " zombie children, above the threshold of " + this.zombieThreshold
-							+ " for " + above.toMillis() + " ms");
+							+ " for " + above.toMillis() + " ms, and the orphan reaper is not running");
 				return;
 			}
 		}
@@ -77,6 +119,10 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 			this.aboveThresholdSince = -1;
 		}
 		builder.up();
+	}
+
+	private static Duration max(Duration a, Duration b) {
+		return (a.compareTo(b) >= 0) ? a : b;
 	}
 
 }
