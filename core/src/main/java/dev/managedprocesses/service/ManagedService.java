@@ -447,6 +447,7 @@ public final class ManagedService {
 		if (ran.compareTo(this.definition.maxRestartDelay()) >= 0) {
 			this.backoff = this.definition.restartDelay();
 		}
+		this.reason = exit;
 		if (!allowRestart()) {
 			return;
 		}
