@@ -222,7 +222,15 @@ public final class ManagedServices implements AutoCloseable {
 			});
 			each.add(ready);
 		}
-		CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ignored, ex) -> all.complete(null));
+		// allOf fails with the first failure in list order, not time order: each failure is passed on as it comes
+		CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ignored, ex) -> {
+			if (ex != null) {
+				all.completeExceptionally((ex instanceof CompletionException) ? ex.getCause() : ex);
+			}
+			else {
+				all.complete(null);
+			}
+		});
 		await(all, timeout);
 	}
 

@@ -16,6 +16,7 @@ import dev.managedprocesses.service.RestartPolicy;
 import dev.managedprocesses.service.ServiceDefinition;
 import dev.managedprocesses.service.ServiceOutput;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -25,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
  * deliberately crashing service is declared in {@code application.properties}.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = "sample.services.enabled", matchIfMissing = true)
 class ServicesConfiguration {
 
 	@Bean

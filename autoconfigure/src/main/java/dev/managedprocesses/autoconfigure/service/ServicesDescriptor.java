@@ -2,6 +2,8 @@ package dev.managedprocesses.autoconfigure.service;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 /**
@@ -27,8 +29,9 @@ public record ServicesDescriptor(List<Service> services) implements OperationRes
 	 * @param restart the restart policy
 	 * @param readiness the readiness probe's last results
 	 * @param liveness the liveness probe's last results
-	 * @param outputTail the last output lines, when captured
+	 * @param outputTail the last output lines, when captured (null keys are kept: every entry has every key)
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Service(String name, String state, String reason, Long pid, int restarts, String startedAt,
 			String readySince, Exit lastExit, List<String> dependsOn, List<String> command, String restart,
 			ProbeResult readiness, ProbeResult liveness, List<String> outputTail) implements OperationResponseBody {
@@ -42,6 +45,7 @@ public record ServicesDescriptor(List<Service> services) implements OperationRes
 	 * @param outcome EXITED, TIMED_OUT or STOPPED
 	 * @param endedAt when
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Exit(int exitCode, String outcome, String endedAt) {
 
 	}
@@ -55,6 +59,7 @@ public record ServicesDescriptor(List<Service> services) implements OperationRes
 	 * @param lastFailureMessage why it last failed
 	 * @param lastDurationMillis how long the last attempt took
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record ProbeResult(String probe, String lastSuccess, String lastFailure, String lastFailureMessage,
 			Long lastDurationMillis) {
 

@@ -33,4 +33,11 @@ public final class ServicesEndpointAutoConfiguration {
 				properties.getRoles());
 	}
 
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ServicesEndpoint.class)
+	ServicesEndpointWebExtension servicesEndpointWebExtension(ServicesEndpoint endpoint) {
+		return new ServicesEndpointWebExtension(endpoint);
+	}
+
 }
