@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import dev.managedprocesses.ManagedProcess;
@@ -559,10 +558,6 @@ public final class ManagedService {
 	private void cancelTimers() {
 		this.timers.forEach((timer) -> timer.cancel(false));
 		this.timers.clear();
-	}
-
-	static long millis(Duration duration) {
-		return TimeUnit.NANOSECONDS.toMillis(duration.toNanos());
 	}
 
 }

@@ -1,6 +1,5 @@
 package dev.managedprocesses.service;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -179,15 +178,6 @@ class ServiceProbeTests {
 			assertThat(thread.get()).doesNotStartWith("managed-");
 			await().until(() -> listenerThreads.size() >= 3);
 			assertThat(listenerThreads).noneMatch((name) -> name.startsWith("managed-"));
-		}
-	}
-
-	static void closeQuietly(ServerSocket socket) {
-		try {
-			socket.close();
-		}
-		catch (IOException ex) {
-			// test cleanup
 		}
 	}
 
