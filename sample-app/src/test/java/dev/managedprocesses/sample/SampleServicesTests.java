@@ -48,7 +48,7 @@ class SampleServicesTests {
 		await().atMost(Duration.ofSeconds(90)).until(() -> flaky.state() == ServiceState.FAILED);
 		assertThat(flaky.restarts()).isEqualTo(3);
 		String body = get("/actuator/services");
-		assertThat(JsonPath.<String>read(body, "$.services[?(@.name == 'flaky')].state").toString()).contains("FAILED");
+		assertThat(JsonPath.<Object>read(body, "$.services[?(@.name == 'flaky')].state").toString()).contains("FAILED");
 		assertThat(JsonPath.<Object>read(body, "$.services[?(@.name == 'flaky')].outputTail").toString())
 			.contains("flaky crashed");
 	}
