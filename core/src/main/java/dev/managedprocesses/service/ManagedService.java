@@ -497,12 +497,16 @@ public final class ManagedService {
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<ProcessResult> gone = this.owner.stopTree(this, current);
-		return gone.whenComplete((result, ex) -> this.owner.post(() -> {
+		// completes once the scheduler has recorded the end, so that callers see pid() empty
+		CompletableFuture<ProcessResult> recorded = new CompletableFuture<>();
+		gone.whenComplete((result, ex) -> this.owner.post(() -> {
 			if (this.process == current) {
 				this.process = null;
 				this.lastExit = result;
 			}
-		}, null));
+			recorded.complete(result);
+		}, recorded));
+		return recorded;
 	}
 
 	void fail(String why) {
