@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
  * The jobs API over real HTTP, with real {@code sh} and {@code sleep}: each job ends the way it says it
  * does, and bad input is refused with a message naming the parameter, starting nothing.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
+// the sample's services are off here: these tests count the factory's processes
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "server.address=127.0.0.1",
+		"sample.services.enabled=false", "managed-processes.services.flaky.enabled=false" })
 class JobsApiTests {
 
 	@Value("${local.server.port}")
