@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessResult;
-import dev.managedprocesses.TestProcesses;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesEndpoint;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
@@ -111,7 +110,7 @@ final class Scenarios {
 		libraries.add(1, () -> new ManagedProcesses(ManagedProcesses.Output.DISCARDED));
 		libraries.add(2, () -> new ManagedProcesses(ManagedProcesses.Output.FILE));
 		for (Supplier<Library> supplier : libraries) {
-			String marker = TestProcesses.marker();
+			String marker = MarkedProcesses.marker();
 			try (Library library = supplier.get()) {
 				settle();
 				int threadsBefore = threadsOutsideJdkReaperPool();
@@ -120,19 +119,19 @@ final class Scenarios {
 				for (int i = 0; i < this.size.concurrent(); i++) {
 					running.add(library.start(List.of("sleep", marker)));
 				}
-				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
+				waitUntil(() -> MarkedProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
 				Thread.sleep(500);
 				double perThread = (threadsOutsideJdkReaperPool() - threadsBefore) / (double) this.size.concurrent();
 				double perRss = (rssKiB() - rssBefore) / (double) this.size.concurrent();
 				threads.put(library.name(), perThread);
 				table.row(library.name(), perThread, perRss);
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 				for (Library.Running each : running) {
 					each.await();
 				}
 			}
 			finally {
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 			}
 		}
 		double raw = threads.get("raw ProcessBuilder");
@@ -151,23 +150,23 @@ final class Scenarios {
 				"library", "grandchildren alive after 2 s", "of");
 		Map<String, Integer> left = new LinkedHashMap<>();
 		for (Supplier<Library> supplier : peers()) {
-			String marker = TestProcesses.marker();
+			String marker = MarkedProcesses.marker();
 			try (Library library = supplier.get()) {
 				List<Library.Running> trees = new ArrayList<>();
 				for (int i = 0; i < this.size.trees(); i++) {
 					trees.add(library.start(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker + " & wait")));
 				}
-				waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
+				waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
 				for (Library.Running tree : trees) {
 					tree.stop();
 				}
 				Thread.sleep(2000);
-				int alive = TestProcesses.alive(marker).size();
+				int alive = MarkedProcesses.alive(marker).size();
 				left.put(library.name(), alive);
 				table.row(library.name(), alive, 2 * this.size.trees());
 			}
 			finally {
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 			}
 		}
 		table.goal("managed-processes leaves no grandchild (" + left.get("managed-processes") + ")",
@@ -189,7 +188,7 @@ final class Scenarios {
 				int left = 0;
 				int hung = 0;
 				for (int i = 0; i < repeats; i++) {
-					String marker = TestProcesses.marker();
+					String marker = MarkedProcesses.marker();
 					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
 					try {
 						long start = System.nanoTime();
@@ -201,19 +200,19 @@ final class Scenarios {
 							call.get(this.size.hungAfter().toMillis(), TimeUnit.MILLISECONDS);
 							took.add(millis(start));
 							Thread.sleep(200);
-							left += TestProcesses.alive(marker).size();
+							left += MarkedProcesses.alive(marker).size();
 						}
 						catch (java.util.concurrent.TimeoutException ex) {
 							// the call waits for output the orphaned grandchildren keep open: count it as hung
 							hung++;
 							took.add(millis(start));
-							left += TestProcesses.alive(marker).size();
-							TestProcesses.killAll(marker);
+							left += MarkedProcesses.alive(marker).size();
+							MarkedProcesses.killAll(marker);
 							call.get(30, TimeUnit.SECONDS);
 						}
 					}
 					finally {
-						TestProcesses.killAll(marker);
+						MarkedProcesses.killAll(marker);
 						caller.shutdownNow();
 					}
 				}
@@ -311,23 +310,23 @@ final class Scenarios {
 		int trees = this.size.shutdownTrees();
 		Table table = new Table("7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)",
 				"trees", "processes", "shutdown took (ms)", "survivors");
-		String marker = TestProcesses.marker();
+		String marker = MarkedProcesses.marker();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
 			for (int i = 0; i < trees; i++) {
 				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
 				factory.command("sh", "-c", script.replace("{m}", marker)).discardOutput().start();
 			}
-			waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 60_000);
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * trees, 60_000);
 			long start = System.nanoTime();
 			factory.shutdown().get(120, TimeUnit.SECONDS);
 			double took = millis(start);
-			int survivors = TestProcesses.alive(marker).size();
+			int survivors = MarkedProcesses.alive(marker).size();
 			table.row(trees, 2 * trees, took, survivors);
 			table.goal("about one grace period (" + Table.format(took) + " ms) and no survivor (" + survivors + ")",
 					survivors == 0 && took < grace.toMillis() * 3);
 		}
 		finally {
-			TestProcesses.killAll(marker);
+			MarkedProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -337,7 +336,7 @@ final class Scenarios {
 		int count = this.size.endpointProcesses();
 		Table table = new Table("8. `/actuator/processes` document with " + count + " live and " + count
 				+ " finished processes (ms per request, in process, before JSON)", "requests", "median", "p99", "max");
-		String marker = TestProcesses.marker();
+		String marker = MarkedProcesses.marker();
 		OperatingSystem os = OperatingSystem.current();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().historySize(count).maxConcurrent(count + 10).build();
 				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
@@ -365,7 +364,7 @@ final class Scenarios {
 			table.goal("well under 100 ms (p99 " + Table.format(stats.p99()) + " ms)", stats.p99() < 100);
 		}
 		finally {
-			TestProcesses.killAll(marker);
+			MarkedProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -416,7 +415,7 @@ final class Scenarios {
 		System.gc();
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		return new long[] { runs, threadsOutsideJdkReaperPool(), TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
+		return new long[] { runs, threadsOutsideJdkReaperPool(), MarkedProcesses.linux() ? MarkedProcesses.openFileDescriptors() : -1, heap };
 	}
 
 	interface Measurement {
@@ -496,7 +495,7 @@ final class Scenarios {
 	}
 
 	private static long rssKiB() throws Exception {
-		if (!TestProcesses.linux()) {
+		if (!MarkedProcesses.linux()) {
 			return 0;
 		}
 		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -2,7 +2,6 @@ package dev.managedprocesses.benchmarks;
 
 import java.util.List;
 
-import dev.managedprocesses.TestProcesses;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +15,7 @@ class BenchmarkSmokeTest {
 
 	@Test
 	void everyScenarioRunsAndProducesATable() throws Exception {
-		assumeTrue(TestProcesses.linux(), "the scenarios find their processes in /proc");
+		assumeTrue(MarkedProcesses.linux(), "the scenarios find their processes in /proc");
 		List<Table> tables = BenchmarkMain.run(Scenarios.Size.smoke(), List.of());
 		assertThat(tables).hasSize(9);
 		assertThat(tables).allSatisfy((table) -> assertThat(table.markdown()).contains("| --- |"));

@@ -197,6 +197,7 @@ class IoEngineTests {
 		loop.close();
 		assertThat(loop.thread().isAlive()).isFalse();
 		assertThat(abandoned.get(10, TimeUnit.SECONDS)).isInstanceOf(IllegalStateException.class);
+		running.process.destroyForcibly().waitFor();
 		runThroughBoth(30);
 		this.started.forEach(Process::destroyForcibly);
 		for (Process process : this.started) {
