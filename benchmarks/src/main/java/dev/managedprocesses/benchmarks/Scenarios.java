@@ -24,7 +24,7 @@ import dev.managedprocesses.reaper.ReaperMode;
 import org.springframework.boot.actuate.endpoint.Show;
 
 /**
- * The nine benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
+ * The benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
  * as a tiny smoke test in CI and as the real measurement in {@code run-all.sh}.
  */
 final class Scenarios {
@@ -38,15 +38,16 @@ final class Scenarios {
 	/** How much work each scenario does. */
 	record Size(int rounds, Duration slice, int concurrent, int trees, int timeoutRepeats, int steadyOrphans,
 			int burstOrphans, int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns,
-			Duration hungAfter) {
+			Duration hungAfter, int httpClients, int httpRequestsPerClient, int bindingCalls) {
 
 		static Size smoke() {
-			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3));
+			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3), 3, 2,
+					10_000);
 		}
 
 		static Size full() {
 			return new Size(5, Duration.ofSeconds(2), 300, 50, 3, 50, 1000, 1000, 1000, 30, 100_000,
-					Duration.ofSeconds(5));
+					Duration.ofSeconds(5), 20, 25, 5_000_000);
 		}
 
 	}
@@ -404,6 +405,122 @@ final class Scenarios {
 		return table;
 	}
 
+	/**
+	 * 10. The event-driven engine alone, before it is wired into the factory: spawn and capture through
+	 * pipes owned via {@code /proc/self/fd} against raw {@link ProcessBuilder}, libraries taking turns.
+	 */
+	Table engineCapture() throws Exception {
+		List<Supplier<Library>> paths = List.of(RawProcessBuilder::new, RawReaderThread::new,
+				() -> new EngineDirect(EngineDirect.Mode.POLL), () -> new EngineDirect(EngineDirect.Mode.LOOP));
+		Map<String, List<Double>> rates = alternate(paths, (library) -> {
+			long start = System.nanoTime();
+			int runs = 0;
+			do {
+				String out = library.capture(List.of("seq", "1", "20000"));
+				if (!out.endsWith("\n20000\n") || out.length() != 108894) {
+					throw new IllegalStateException(library.name() + " captured " + out.length() + " chars");
+				}
+				runs++;
+			}
+			while (System.nanoTime() - start < this.size.slice().toNanos());
+			return runs / seconds(start);
+		});
+		return throughputTable("10. Engine alone: spawn and capture `seq 1 20000` (processes/s; pipes via /proc/self/fd)",
+				rates, (table, medians) -> table.goal("engine (poll) at least raw ProcessBuilder (" + ratio(medians, "engine (poll)")
+						+ ")", ratioOf(medians, "engine (poll)") >= 1.0));
+	}
+
+	/**
+	 * 11. Many running {@code sleep}s (each obeys SIGTERM) stopped one by one: until every result is reported,
+	 * and retained heap per running process, the starter's {@code stop()} against raw {@code destroy()}.
+	 */
+	Table stopOneByOne() throws Exception {
+		int count = this.size.concurrent();
+		Table table = new Table("11. " + count + " concurrent `sleep`s stopped one by one (until every result is reported)",
+				"library", "all stopped and reported (ms)", "retained heap per running process (KiB)");
+		double[] raw = stopRaw(count);
+		table.row("raw ProcessBuilder, destroy()", raw[0], raw[1]);
+		double[] managed = stopManaged(count);
+		table.row("managed-processes, stop()", managed[0], managed[1]);
+		table.goal("every result within raw + 200 ms (" + Table.format(managed[0]) + " <= " + Table.format(raw[0] + 200) + " ms)",
+				managed[0] <= raw[0] + 200);
+		table.goal("retained heap per process at most 2 x raw (" + Table.format(managed[1]) + " <= " + Table.format(2 * raw[1])
+				+ " KiB)", managed[1] <= 2 * raw[1]);
+		return table;
+	}
+
+	private double[] stopRaw(int count) throws Exception {
+		String marker = MarkedProcesses.marker();
+		try {
+			long heapBefore = heapAfterGc();
+			List<Process> processes = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				processes.add(new ProcessBuilder("sleep", marker).start());
+			}
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
+			long start = System.nanoTime();
+			List<java.util.concurrent.CompletableFuture<Process>> exits = new ArrayList<>();
+			for (Process process : processes) {
+				process.destroy();
+				exits.add(process.onExit());
+			}
+			for (java.util.concurrent.CompletableFuture<Process> exit : exits) {
+				exit.get(60, TimeUnit.SECONDS).exitValue();
+			}
+			return new double[] { millis(start), heap };
+		}
+		finally {
+			MarkedProcesses.killAll(marker);
+		}
+	}
+
+	private double[] stopManaged(int count) throws Exception {
+		String marker = MarkedProcesses.marker();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(5))
+			.maxConcurrent(count + 10)
+			.build()) {
+			factory.command("/bin/true").run();
+			long heapBefore = heapAfterGc();
+			List<dev.managedprocesses.ManagedProcess> processes = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				processes.add(factory.command("sleep", marker).start());
+			}
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
+			long start = System.nanoTime();
+			List<java.util.concurrent.CompletableFuture<ProcessResult>> results = new ArrayList<>();
+			for (dev.managedprocesses.ManagedProcess process : processes) {
+				results.add(process.stop());
+			}
+			for (java.util.concurrent.CompletableFuture<ProcessResult> result : results) {
+				result.get(60, TimeUnit.SECONDS);
+			}
+			return new double[] { millis(start), heap };
+		}
+		finally {
+			MarkedProcesses.killAll(marker);
+		}
+	}
+
+	private static long heapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	/** 12. {@code /actuator/processes} and {@code /actuator/health} over real HTTP, many clients at once. */
+	Table http() throws Exception {
+		return HttpEndpointScenario.run(this.size);
+	}
+
+	/** 13. What one JNA call costs: direct mapping against a {@code Library} interface proxy. */
+	Table binding() {
+		return BindingCost.run(this.size.bindingCalls());
+	}
+
 	/** Live threads other than the JDK's cached "process reaper" pool (shared by every library but NuProcess). */
 	private static int threadsOutsideJdkReaperPool() {
 		return (int) Thread.getAllStackTraces().keySet().stream()
@@ -426,8 +543,12 @@ final class Scenarios {
 
 	/** Runs the measurement for every library, round after round, rotating the order each round. */
 	private Map<String, List<Double>> alternate(Measurement measurement) throws Exception {
+		return alternate(peers(), measurement);
+	}
+
+	private Map<String, List<Double>> alternate(List<Supplier<Library>> suppliers, Measurement measurement) throws Exception {
 		List<Library> libraries = new ArrayList<>();
-		for (Supplier<Library> supplier : peers()) {
+		for (Supplier<Library> supplier : suppliers) {
 			libraries.add(supplier.get());
 		}
 		Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -506,7 +627,7 @@ final class Scenarios {
 		return 0;
 	}
 
-	private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+	static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
 		long deadline = System.currentTimeMillis() + timeoutMillis;
 		while (!condition.getAsBoolean()) {
 			if (System.currentTimeMillis() > deadline) {
@@ -520,7 +641,7 @@ final class Scenarios {
 		return (System.nanoTime() - startNanos) / 1e9;
 	}
 
-	private static double millis(long startNanos) {
+	static double millis(long startNanos) {
 		return (System.nanoTime() - startNanos) / 1e6;
 	}
 
