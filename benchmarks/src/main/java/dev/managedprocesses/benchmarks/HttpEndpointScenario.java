@@ -40,6 +40,7 @@ final class HttpEndpointScenario {
 				+ trees + " finished processes (ms per request)", "endpoint", "requests", "requests/s", "p50", "p99", "max");
 		String marker = MarkedProcesses.marker();
 		SpringApplication application = new SpringApplication(App.class);
+		application.setLogStartupInfo(false);
 		application.setDefaultProperties(Map.of("server.port", "0", "spring.main.banner-mode", "off",
 				"management.endpoints.web.exposure.include", "health,processes", "managed-processes.history-size",
 				String.valueOf(trees), "managed-processes.max-concurrent", String.valueOf(trees + 10),

@@ -47,7 +47,7 @@ final class Scenarios {
 
 		static Size full() {
 			return new Size(5, Duration.ofSeconds(2), 300, 50, 3, 50, 1000, 1000, 1000, 30, 100_000,
-					Duration.ofSeconds(5), 20, 25, 5_000_000);
+					Duration.ofSeconds(5), 20, 25, 500_000);
 		}
 
 	}
