@@ -31,7 +31,7 @@ public final class CapturedPipes {
 	 * @return {@code true} when available
 	 */
 	public static boolean available() {
-		return LinuxIo.failure() == null;
+		return unavailableReason() == null;
 	}
 
 	/**
@@ -39,7 +39,12 @@ public final class CapturedPipes {
 	 * @return the reason, or {@code null} when {@link #available()}
 	 */
 	public static String unavailableReason() {
-		return LinuxIo.failure();
+		try {
+			return LinuxIo.failure();
+		}
+		catch (LinkageError ex) {
+			return "JNA is not usable here: " + ex;
+		}
 	}
 
 	/**

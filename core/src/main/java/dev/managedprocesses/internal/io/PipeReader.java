@@ -27,6 +27,10 @@ final class PipeReader {
 		this.sink = sink;
 	}
 
+	OutputSink sink() {
+		return this.sink;
+	}
+
 	boolean open() {
 		return this.open;
 	}

@@ -114,6 +114,27 @@ public final class PollWaiter implements AutoCloseable {
 	}
 
 	/**
+	 * Hands what is still open to the I/O loop, for a run whose caller stops waiting (timed out and went on
+	 * asynchronously, or interrupted): the same sinks carry on from where they are. The waiter is done
+	 * afterwards.
+	 * @param loop the loop
+	 * @param pid the process id, for messages
+	 * @param onDrained as for {@link IoLoop#register}
+	 * @return the registration
+	 */
+	public IoLoop.Registration handOff(IoLoop loop, long pid, java.util.function.Consumer<Throwable> onDrained) {
+		if (this.done) {
+			throw new IllegalStateException("PollWaiter for pid " + pid + " is already done");
+		}
+		this.done = true;
+		boolean outOpen = this.stdout != null && this.stdout.open();
+		boolean errOpen = this.stderr != null && this.stderr.open();
+		return loop.register(pid, this.pidfd, outOpen ? this.stdout.fd : -1,
+				outOpen ? this.stdout.sink() : null, errOpen ? this.stderr.fd : -1, errOpen ? this.stderr.sink() : null,
+				onDrained);
+	}
+
+	/**
 	 * The first read or sink failure, once done.
 	 * @return the failure, or {@code null}
 	 */

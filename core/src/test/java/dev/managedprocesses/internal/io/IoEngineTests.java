@@ -225,6 +225,23 @@ class IoEngineTests {
 	}
 
 	@Test
+	void aWaiterThatTimedOutHandsItsProcessToTheLoop(@TempDir Path dir) throws Exception {
+		Path go = dir.resolve("go");
+		Bytes out = new Bytes();
+		Child child = start("echo a; while [ ! -f " + go + " ]; do sleep 0.05; done; echo b", false);
+		PollWaiter waiter = child.waiter(out, null);
+		assertThat(waiter.await(300, TimeUnit.MILLISECONDS)).isFalse();
+		try (IoLoop loop = new IoLoop("managed-processes-io-test", this.callbacks)) {
+			CompletableFuture<Throwable> drained = new CompletableFuture<>();
+			waiter.handOff(loop, child.process.pid(), drained::complete);
+			Files.createFile(go);
+			assertThat(drained.get(30, TimeUnit.SECONDS)).isNull();
+			assertThat(out.text()).isEqualTo("a\nb\n");
+			assertThat(out.ended).isTrue();
+		}
+	}
+
+	@Test
 	void linesRunOffTheLoopThreadInOrderAndASlowCallbackDoesNotStallOthers() throws Exception {
 		try (IoLoop loop = new IoLoop("managed-processes-io-test", this.callbacks)) {
 			List<String> lines = new CopyOnWriteArrayList<>();
