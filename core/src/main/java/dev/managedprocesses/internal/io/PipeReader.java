@@ -62,6 +62,11 @@ final class PipeReader {
 				if (total >= maxBytes) {
 					return MORE;
 				}
+				if (count < ReadBuffer.SIZE) {
+					// a pipe read returns less than asked only when it emptied the pipe: skip the read that
+					// would just say EAGAIN and go back to waiting (poll and epoll are level-triggered)
+					return EMPTY;
+				}
 			}
 			else if (n == 0) {
 				finish();

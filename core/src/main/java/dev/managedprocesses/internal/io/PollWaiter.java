@@ -26,10 +26,6 @@ public final class PollWaiter implements AutoCloseable {
 
 	private final PipeReader stderr;
 
-	private final ByteBuffer fds = LinuxIo.allocate(3 * LinuxIo.POLLFD_SIZE);
-
-	private final long fdsAddress = LinuxIo.address(this.fds);
-
 	private boolean exited;
 
 	private boolean done;
@@ -71,16 +67,17 @@ public final class PollWaiter implements AutoCloseable {
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
+				ByteBuffer fds = buffer.pollfds;
 				int count = 0;
-				count = slot(count, (this.stdout != null && this.stdout.open()) ? this.stdout.fd : -1);
-				count = slot(count, (this.stderr != null && this.stderr.open()) ? this.stderr.fd : -1);
-				count = slot(count, this.pidfd);
+				count = slot(fds, count, (this.stdout != null && this.stdout.open()) ? this.stdout.fd : -1);
+				count = slot(fds, count, (this.stderr != null && this.stderr.open()) ? this.stderr.fd : -1);
+				count = slot(fds, count, this.pidfd);
 				long left = (deadline == Long.MAX_VALUE) ? Long.MAX_VALUE : deadline - System.nanoTime();
 				if (left <= 0) {
 					return false;
 				}
 				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-				int n = LinuxIo.poll(this.fdsAddress, count, millis);
+				int n = LinuxIo.poll(buffer.pollfdsAddress, count, millis);
 				if (n < 0) {
 					int errno = LinuxIo.errno();
 					if (errno == LinuxIo.EINTR) {
@@ -90,10 +87,10 @@ public final class PollWaiter implements AutoCloseable {
 				}
 				for (int i = 0; i < count && n > 0; i++) {
 					int base = i * LinuxIo.POLLFD_SIZE;
-					if (this.fds.getShort(base + 6) == 0) {
+					if (fds.getShort(base + 6) == 0) {
 						continue;
 					}
-					int fd = this.fds.getInt(base);
+					int fd = fds.getInt(base);
 					if (fd == this.pidfd) {
 						this.exited = true;
 					}
@@ -143,14 +140,14 @@ public final class PollWaiter implements AutoCloseable {
 		return (failure != null || this.stderr == null) ? failure : this.stderr.failure();
 	}
 
-	private int slot(int count, int fd) {
+	private static int slot(ByteBuffer fds, int count, int fd) {
 		if (fd < 0) {
 			return count;
 		}
 		int base = count * LinuxIo.POLLFD_SIZE;
-		this.fds.putInt(base, fd);
-		this.fds.putShort(base + 4, LinuxIo.POLLIN);
-		this.fds.putShort(base + 6, (short) 0);
+		fds.putInt(base, fd);
+		fds.putShort(base + 4, LinuxIo.POLLIN);
+		fds.putShort(base + 6, (short) 0);
 		return count + 1;
 	}
 

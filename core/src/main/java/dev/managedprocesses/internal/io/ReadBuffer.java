@@ -24,6 +24,11 @@ final class ReadBuffer {
 
 	final byte[] heap = new byte[SIZE];
 
+	/** Room for the {@code struct pollfd}s of a {@link PollWaiter} (3 at most), so a run allocates none. */
+	final ByteBuffer pollfds = LinuxIo.allocate(4 * LinuxIo.POLLFD_SIZE);
+
+	final long pollfdsAddress = LinuxIo.address(this.pollfds);
+
 	static ReadBuffer borrow() {
 		ReadBuffer buffer = pool.poll();
 		if (buffer == null) {
