@@ -76,6 +76,8 @@ public final class IoLoop implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	private boolean descriptorsClosed;
+
 	/**
 	 * Starts a loop.
 	 * @param name the thread name, e.g. {@code managed-processes-io}
@@ -170,7 +172,12 @@ public final class IoLoop implements AutoCloseable {
 	/** Wakes the loop unless a wake-up is already on its way: one eventfd write per batch of requests. */
 	private void wake() {
 		if (this.wakePending.compareAndSet(false, true)) {
-			LinuxIo.write(this.wakeFd, this.oneAddress, 8);
+			// under the lock that closing takes: a write after close could hit a reused descriptor number
+			synchronized (this.one) {
+				if (!this.descriptorsClosed) {
+					LinuxIo.write(this.wakeFd, this.oneAddress, 8);
+				}
+			}
 		}
 	}
 
@@ -221,8 +228,11 @@ public final class IoLoop implements AutoCloseable {
 		for (Registration registration : new ArrayList<>(this.live)) {
 			registration.complete(reason);
 		}
-		LinuxIo.close(this.wakeFd);
-		LinuxIo.close(this.epfd);
+		synchronized (this.one) {
+			this.descriptorsClosed = true;
+			LinuxIo.close(this.wakeFd);
+			LinuxIo.close(this.epfd);
+		}
 	}
 
 	private void acceptIncoming() {
