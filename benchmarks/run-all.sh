@@ -2,9 +2,10 @@
 # Runs every benchmark scenario once, for real, and prints one markdown table per scenario with the JVM,
 # CPU count and library versions. About 10 minutes on 2 cores. Numbers are ratios against raw
 # ProcessBuilder measured in the same run: absolute figures depend on the machine and its load.
-#   benchmarks/run-all.sh            all nine scenarios (scenario driver)
+#   benchmarks/run-all.sh            all thirteen scenarios (scenario driver)
 #   benchmarks/run-all.sh 1 2 6      only those scenarios
-#   benchmarks/run-all.sh --jmh      additionally the JMH benchmark of scenarios 1 and 2 (about 4 minutes)
+#   benchmarks/run-all.sh --jmh      additionally the JMH benchmarks: scenarios 1 and 2 (SpawnBenchmark, about 4
+#                                    minutes) and the engine alone (EngineBenchmark, about 1 minute)
 # Environment: JAVA_HOME picks the JDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,6 @@ done
 status=0
 timeout 900 "$java" --add-opens java.base/java.lang=ALL-UNNAMED -Xmx1g -jar "$jar" "${args[@]}" || status=$?
 if [ "$jmh" = true ]; then
-  "$java" -cp "$jar" org.openjdk.jmh.Main SpawnBenchmark -rf text -rff benchmarks/target/jmh.txt
+  "$java" -cp "$jar" org.openjdk.jmh.Main 'SpawnBenchmark|EngineBenchmark' -rf text -rff benchmarks/target/jmh.txt
 fi
 exit $status

@@ -7,7 +7,7 @@ import java.util.Properties;
 
 /**
  * Runs the benchmark scenarios and prints one markdown table per scenario, with the JVM, the CPU count and
- * the library versions. {@code java -jar benchmarks.jar [--smoke] [1 2 ... 9]} (all scenarios by default).
+ * the library versions. {@code java -jar benchmarks.jar [--smoke] [1 2 ... 13]} (all scenarios by default).
  * Exits with 1 when a goal is not met.
  */
 public final class BenchmarkMain {
@@ -19,7 +19,7 @@ public final class BenchmarkMain {
 		boolean smoke = List.of(args).contains("--smoke");
 		List<Integer> chosen = new ArrayList<>();
 		for (String arg : args) {
-			if (arg.matches("\\d")) {
+			if (arg.matches("\\d+")) {
 				chosen.add(Integer.parseInt(arg));
 			}
 		}
@@ -34,7 +34,7 @@ public final class BenchmarkMain {
 	static List<Table> run(Scenarios.Size size, List<Integer> chosen) throws Exception {
 		Scenarios scenarios = new Scenarios(size);
 		List<Table> tables = new ArrayList<>();
-		for (int number = 1; number <= 9; number++) {
+		for (int number = 1; number <= 13; number++) {
 			if (!chosen.isEmpty() && !chosen.contains(number)) {
 				continue;
 			}
@@ -48,7 +48,11 @@ public final class BenchmarkMain {
 				case 6 -> scenarios.reapLatency();
 				case 7 -> scenarios.shutdown();
 				case 8 -> scenarios.endpoint();
-				default -> scenarios.soak();
+				case 9 -> scenarios.soak();
+				case 10 -> scenarios.engineCapture();
+				case 11 -> scenarios.stopOneByOne();
+				case 12 -> scenarios.http();
+				default -> scenarios.binding();
 			};
 			tables.add(table);
 			System.out.println(table.markdown());

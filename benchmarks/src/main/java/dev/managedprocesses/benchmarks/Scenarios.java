@@ -15,7 +15,6 @@ import java.util.function.Supplier;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessResult;
-import dev.managedprocesses.TestProcesses;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesEndpoint;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
@@ -25,7 +24,7 @@ import dev.managedprocesses.reaper.ReaperMode;
 import org.springframework.boot.actuate.endpoint.Show;
 
 /**
- * The nine benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
+ * The benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
  * as a tiny smoke test in CI and as the real measurement in {@code run-all.sh}.
  */
 final class Scenarios {
@@ -39,15 +38,16 @@ final class Scenarios {
 	/** How much work each scenario does. */
 	record Size(int rounds, Duration slice, int concurrent, int trees, int timeoutRepeats, int steadyOrphans,
 			int burstOrphans, int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns,
-			Duration hungAfter) {
+			Duration hungAfter, int httpClients, int httpRequestsPerClient, int bindingCalls) {
 
 		static Size smoke() {
-			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3));
+			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3), 3, 2,
+					10_000);
 		}
 
 		static Size full() {
 			return new Size(5, Duration.ofSeconds(2), 300, 50, 3, 50, 1000, 1000, 1000, 30, 100_000,
-					Duration.ofSeconds(5));
+					Duration.ofSeconds(5), 20, 25, 500_000);
 		}
 
 	}
@@ -111,7 +111,7 @@ final class Scenarios {
 		libraries.add(1, () -> new ManagedProcesses(ManagedProcesses.Output.DISCARDED));
 		libraries.add(2, () -> new ManagedProcesses(ManagedProcesses.Output.FILE));
 		for (Supplier<Library> supplier : libraries) {
-			String marker = TestProcesses.marker();
+			String marker = MarkedProcesses.marker();
 			try (Library library = supplier.get()) {
 				settle();
 				int threadsBefore = threadsOutsideJdkReaperPool();
@@ -120,19 +120,19 @@ final class Scenarios {
 				for (int i = 0; i < this.size.concurrent(); i++) {
 					running.add(library.start(List.of("sleep", marker)));
 				}
-				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
+				waitUntil(() -> MarkedProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
 				Thread.sleep(500);
 				double perThread = (threadsOutsideJdkReaperPool() - threadsBefore) / (double) this.size.concurrent();
 				double perRss = (rssKiB() - rssBefore) / (double) this.size.concurrent();
 				threads.put(library.name(), perThread);
 				table.row(library.name(), perThread, perRss);
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 				for (Library.Running each : running) {
 					each.await();
 				}
 			}
 			finally {
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 			}
 		}
 		double raw = threads.get("raw ProcessBuilder");
@@ -151,23 +151,23 @@ final class Scenarios {
 				"library", "grandchildren alive after 2 s", "of");
 		Map<String, Integer> left = new LinkedHashMap<>();
 		for (Supplier<Library> supplier : peers()) {
-			String marker = TestProcesses.marker();
+			String marker = MarkedProcesses.marker();
 			try (Library library = supplier.get()) {
 				List<Library.Running> trees = new ArrayList<>();
 				for (int i = 0; i < this.size.trees(); i++) {
 					trees.add(library.start(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker + " & wait")));
 				}
-				waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
+				waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
 				for (Library.Running tree : trees) {
 					tree.stop();
 				}
 				Thread.sleep(2000);
-				int alive = TestProcesses.alive(marker).size();
+				int alive = MarkedProcesses.alive(marker).size();
 				left.put(library.name(), alive);
 				table.row(library.name(), alive, 2 * this.size.trees());
 			}
 			finally {
-				TestProcesses.killAll(marker);
+				MarkedProcesses.killAll(marker);
 			}
 		}
 		table.goal("managed-processes leaves no grandchild (" + left.get("managed-processes") + ")",
@@ -189,7 +189,7 @@ final class Scenarios {
 				int left = 0;
 				int hung = 0;
 				for (int i = 0; i < repeats; i++) {
-					String marker = TestProcesses.marker();
+					String marker = MarkedProcesses.marker();
 					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
 					try {
 						long start = System.nanoTime();
@@ -201,19 +201,19 @@ final class Scenarios {
 							call.get(this.size.hungAfter().toMillis(), TimeUnit.MILLISECONDS);
 							took.add(millis(start));
 							Thread.sleep(200);
-							left += TestProcesses.alive(marker).size();
+							left += MarkedProcesses.alive(marker).size();
 						}
 						catch (java.util.concurrent.TimeoutException ex) {
 							// the call waits for output the orphaned grandchildren keep open: count it as hung
 							hung++;
 							took.add(millis(start));
-							left += TestProcesses.alive(marker).size();
-							TestProcesses.killAll(marker);
+							left += MarkedProcesses.alive(marker).size();
+							MarkedProcesses.killAll(marker);
 							call.get(30, TimeUnit.SECONDS);
 						}
 					}
 					finally {
-						TestProcesses.killAll(marker);
+						MarkedProcesses.killAll(marker);
 						caller.shutdownNow();
 					}
 				}
@@ -311,23 +311,23 @@ final class Scenarios {
 		int trees = this.size.shutdownTrees();
 		Table table = new Table("7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)",
 				"trees", "processes", "shutdown took (ms)", "survivors");
-		String marker = TestProcesses.marker();
+		String marker = MarkedProcesses.marker();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
 			for (int i = 0; i < trees; i++) {
 				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
 				factory.command("sh", "-c", script.replace("{m}", marker)).discardOutput().start();
 			}
-			waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 60_000);
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * trees, 60_000);
 			long start = System.nanoTime();
 			factory.shutdown().get(120, TimeUnit.SECONDS);
 			double took = millis(start);
-			int survivors = TestProcesses.alive(marker).size();
+			int survivors = MarkedProcesses.alive(marker).size();
 			table.row(trees, 2 * trees, took, survivors);
 			table.goal("about one grace period (" + Table.format(took) + " ms) and no survivor (" + survivors + ")",
 					survivors == 0 && took < grace.toMillis() * 3);
 		}
 		finally {
-			TestProcesses.killAll(marker);
+			MarkedProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -337,7 +337,7 @@ final class Scenarios {
 		int count = this.size.endpointProcesses();
 		Table table = new Table("8. `/actuator/processes` document with " + count + " live and " + count
 				+ " finished processes (ms per request, in process, before JSON)", "requests", "median", "p99", "max");
-		String marker = TestProcesses.marker();
+		String marker = MarkedProcesses.marker();
 		OperatingSystem os = OperatingSystem.current();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().historySize(count).maxConcurrent(count + 10).build();
 				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
@@ -365,7 +365,7 @@ final class Scenarios {
 			table.goal("well under 100 ms (p99 " + Table.format(stats.p99()) + " ms)", stats.p99() < 100);
 		}
 		finally {
-			TestProcesses.killAll(marker);
+			MarkedProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -405,6 +405,138 @@ final class Scenarios {
 		return table;
 	}
 
+	/**
+	 * 10. The event-driven engine alone, before it is wired into the factory: spawn and capture through
+	 * pipes owned via {@code /proc/self/fd} against raw {@link ProcessBuilder}, libraries taking turns.
+	 */
+	Table engineCapture() throws Exception {
+		List<Supplier<Library>> paths = List.of(RawProcessBuilder::new, RawReaderThread::new,
+				() -> new EngineDirect(EngineDirect.Mode.POLL), () -> new EngineDirect(EngineDirect.Mode.LOOP));
+		// CPU time of this JVM per process: unlike throughput, it hardly moves with the machine's load
+		Map<String, List<Double>> cpu = new LinkedHashMap<>();
+		Map<String, List<Double>> rates = alternate(paths, (library) -> {
+			long cpuStart = processCpuNanos();
+			long start = System.nanoTime();
+			int runs = 0;
+			do {
+				String out = library.capture(List.of("seq", "1", "20000"));
+				if (!out.endsWith("\n20000\n") || out.length() != 108894) {
+					throw new IllegalStateException(library.name() + " captured " + out.length() + " chars");
+				}
+				runs++;
+			}
+			while (System.nanoTime() - start < this.size.slice().toNanos());
+			cpu.computeIfAbsent(library.name(), (name) -> new ArrayList<>()).add((processCpuNanos() - cpuStart) / 1e3 / runs);
+			return runs / seconds(start);
+		});
+		Table table = new Table("10. Engine alone: spawn and capture `seq 1 20000` (pipes via /proc/self/fd)", "library",
+				"processes/s (median)", "ratio to raw ProcessBuilder", "JVM CPU per process (µs, median)", "rounds");
+		Map<String, Double> medians = new LinkedHashMap<>();
+		rates.forEach((name, values) -> medians.put(name, Stats.of(values).median()));
+		double raw = medians.get("raw ProcessBuilder");
+		medians.forEach((name, median) -> table.row(name, median, median / raw, Stats.of(cpu.get(name)).median(),
+				Stats.of(rates.get(name)).count()));
+		table.goal("engine (poll) at least raw ProcessBuilder (" + ratio(medians, "engine (poll)") + ")",
+				ratioOf(medians, "engine (poll)") >= 1.0);
+		return table;
+	}
+
+	private static long processCpuNanos() {
+		java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+		return (os instanceof com.sun.management.OperatingSystemMXBean sun) ? sun.getProcessCpuTime() : 0;
+	}
+
+	/**
+	 * 11. Many running {@code sleep}s (each obeys SIGTERM) stopped one by one: until every result is reported,
+	 * and retained heap per running process, the starter's {@code stop()} against raw {@code destroy()}.
+	 */
+	Table stopOneByOne() throws Exception {
+		int count = this.size.concurrent();
+		Table table = new Table("11. " + count + " concurrent `sleep`s stopped one by one (until every result is reported)",
+				"library", "all stopped and reported (ms)", "retained heap per running process (KiB)");
+		double[] raw = stopRaw(count);
+		table.row("raw ProcessBuilder, destroy()", raw[0], raw[1]);
+		double[] managed = stopManaged(count);
+		table.row("managed-processes, stop()", managed[0], managed[1]);
+		table.goal("every result within raw + 200 ms (" + Table.format(managed[0]) + " <= " + Table.format(raw[0] + 200) + " ms)",
+				managed[0] <= raw[0] + 200);
+		table.goal("retained heap per process at most 2 x raw (" + Table.format(managed[1]) + " <= " + Table.format(2 * raw[1])
+				+ " KiB)", managed[1] <= 2 * raw[1]);
+		return table;
+	}
+
+	private double[] stopRaw(int count) throws Exception {
+		String marker = MarkedProcesses.marker();
+		try {
+			long heapBefore = heapAfterGc();
+			List<Process> processes = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				processes.add(new ProcessBuilder("sleep", marker).start());
+			}
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
+			long start = System.nanoTime();
+			List<java.util.concurrent.CompletableFuture<Process>> exits = new ArrayList<>();
+			for (Process process : processes) {
+				process.destroy();
+				exits.add(process.onExit());
+			}
+			for (java.util.concurrent.CompletableFuture<Process> exit : exits) {
+				exit.get(60, TimeUnit.SECONDS).exitValue();
+			}
+			return new double[] { millis(start), heap };
+		}
+		finally {
+			MarkedProcesses.killAll(marker);
+		}
+	}
+
+	private double[] stopManaged(int count) throws Exception {
+		String marker = MarkedProcesses.marker();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(5))
+			.maxConcurrent(count + 10)
+			.build()) {
+			factory.command("/bin/true").run();
+			long heapBefore = heapAfterGc();
+			List<dev.managedprocesses.ManagedProcess> processes = new ArrayList<>();
+			for (int i = 0; i < count; i++) {
+				processes.add(factory.command("sleep", marker).start());
+			}
+			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
+			long start = System.nanoTime();
+			List<java.util.concurrent.CompletableFuture<ProcessResult>> results = new ArrayList<>();
+			for (dev.managedprocesses.ManagedProcess process : processes) {
+				results.add(process.stop());
+			}
+			for (java.util.concurrent.CompletableFuture<ProcessResult> result : results) {
+				result.get(60, TimeUnit.SECONDS);
+			}
+			return new double[] { millis(start), heap };
+		}
+		finally {
+			MarkedProcesses.killAll(marker);
+		}
+	}
+
+	private static long heapAfterGc() throws InterruptedException {
+		for (int i = 0; i < 3; i++) {
+			System.gc();
+			Thread.sleep(50);
+		}
+		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+	}
+
+	/** 12. {@code /actuator/processes} and {@code /actuator/health} over real HTTP, many clients at once. */
+	Table http() throws Exception {
+		return HttpEndpointScenario.run(this.size);
+	}
+
+	/** 13. What one JNA call costs: direct mapping against a {@code Library} interface proxy. */
+	Table binding() {
+		return BindingCost.run(this.size.bindingCalls());
+	}
+
 	/** Live threads other than the JDK's cached "process reaper" pool (shared by every library but NuProcess). */
 	private static int threadsOutsideJdkReaperPool() {
 		return (int) Thread.getAllStackTraces().keySet().stream()
@@ -416,7 +548,7 @@ final class Scenarios {
 		System.gc();
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		return new long[] { runs, threadsOutsideJdkReaperPool(), TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
+		return new long[] { runs, threadsOutsideJdkReaperPool(), MarkedProcesses.linux() ? MarkedProcesses.openFileDescriptors() : -1, heap };
 	}
 
 	interface Measurement {
@@ -427,8 +559,12 @@ final class Scenarios {
 
 	/** Runs the measurement for every library, round after round, rotating the order each round. */
 	private Map<String, List<Double>> alternate(Measurement measurement) throws Exception {
+		return alternate(peers(), measurement);
+	}
+
+	private Map<String, List<Double>> alternate(List<Supplier<Library>> suppliers, Measurement measurement) throws Exception {
 		List<Library> libraries = new ArrayList<>();
-		for (Supplier<Library> supplier : peers()) {
+		for (Supplier<Library> supplier : suppliers) {
 			libraries.add(supplier.get());
 		}
 		Map<String, List<Double>> results = new LinkedHashMap<>();
@@ -496,7 +632,7 @@ final class Scenarios {
 	}
 
 	private static long rssKiB() throws Exception {
-		if (!TestProcesses.linux()) {
+		if (!MarkedProcesses.linux()) {
 			return 0;
 		}
 		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
@@ -507,7 +643,7 @@ final class Scenarios {
 		return 0;
 	}
 
-	private static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+	static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
 		long deadline = System.currentTimeMillis() + timeoutMillis;
 		while (!condition.getAsBoolean()) {
 			if (System.currentTimeMillis() > deadline) {
@@ -521,7 +657,7 @@ final class Scenarios {
 		return (System.nanoTime() - startNanos) / 1e9;
 	}
 
-	private static double millis(long startNanos) {
+	static double millis(long startNanos) {
 		return (System.nanoTime() - startNanos) / 1e6;
 	}
 

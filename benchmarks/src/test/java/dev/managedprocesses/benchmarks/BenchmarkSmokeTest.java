@@ -2,7 +2,6 @@ package dev.managedprocesses.benchmarks;
 
 import java.util.List;
 
-import dev.managedprocesses.TestProcesses;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,14 +15,20 @@ class BenchmarkSmokeTest {
 
 	@Test
 	void everyScenarioRunsAndProducesATable() throws Exception {
-		assumeTrue(TestProcesses.linux(), "the scenarios find their processes in /proc");
+		assumeTrue(MarkedProcesses.linux(), "the scenarios find their processes in /proc");
 		List<Table> tables = BenchmarkMain.run(Scenarios.Size.smoke(), List.of());
-		assertThat(tables).hasSize(9);
+		assertThat(tables).hasSize(13);
 		assertThat(tables).allSatisfy((table) -> assertThat(table.markdown()).contains("| --- |"));
 		// the behaviour the starter promises holds even at this size
 		assertThat(tables.get(3).goals()).singleElement().asString().startsWith("PASS");
 		assertThat(tables.get(4).goals()).singleElement().asString().startsWith("PASS");
 		assertThat(tables.get(6).goals()).singleElement().asString().startsWith("PASS");
+		// the event-driven engine alone captured byte-exact output on both of its paths (scenario 10 checks it)
+		assertThat(tables.get(9).markdown()).contains("| engine (poll) |").contains("| engine (loop) |").doesNotContain("n/a");
+		// stop one by one, the actuator over HTTP and the binding cost produced their rows
+		assertThat(tables.get(10).markdown()).contains("| managed-processes, stop() |");
+		assertThat(tables.get(11).markdown()).contains("| /actuator/processes |").contains("| /actuator/health |");
+		assertThat(tables.get(12).markdown()).contains("| direct mapping");
 	}
 
 }

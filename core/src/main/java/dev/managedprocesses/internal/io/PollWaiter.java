@@ -1,0 +1,186 @@
+package dev.managedprocesses.internal.io;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Waits for one process in the calling thread with {@code poll()} on its own pipes and pidfd, draining into
+ * the same sinks as the {@link IoLoop}: a synchronous run costs no thread and no thread switch. It ends by the
+ * same rule: once the process exited, what is in the pipes is read, the read ends are closed and the wait
+ * returns, even when a grandchild still holds a pipe.
+ * <p>
+ * Not thread safe: one thread waits. The waiter owns the descriptors given to it; {@link #close()} releases
+ * whatever is still open (for a run abandoned midway).
+ */
+public final class PollWaiter implements AutoCloseable {
+
+	/**
+	 * A native {@code poll()} does not see {@link Thread#interrupt()}: it wakes this often to look, which
+	 * costs nothing measurable and keeps {@link #await} interruptible.
+	 */
+	private static final int INTERRUPT_CHECK_MILLIS = 100;
+
+	private final int pidfd;
+
+	private final PipeReader stdout;
+
+	private final PipeReader stderr;
+
+	private boolean exited;
+
+	private boolean done;
+
+	/**
+	 * Creates a waiter that owns the given descriptors.
+	 * @param pidfd from {@link CapturedPipes#pidfd}: a pidfd, or {@code -1} when the process already exited
+	 * ({@code -2}, no pidfd support, is not accepted: use {@link IoLoop} or the portable pump there)
+	 * @param stdout the stdout read end, or -1
+	 * @param stdoutSink its sink, or {@code null} to discard
+	 * @param stderr the stderr read end, or -1
+	 * @param stderrSink its sink, or {@code null} to discard
+	 */
+	public PollWaiter(int pidfd, int stdout, OutputSink stdoutSink, int stderr, OutputSink stderrSink) {
+		if (pidfd < -1) {
+			throw new IllegalArgumentException("PollWaiter needs a pidfd (kernel 5.3+), got " + pidfd);
+		}
+		this.pidfd = pidfd;
+		this.stdout = (stdout >= 0) ? new PipeReader(stdout, stdoutSink) : null;
+		this.stderr = (stderr >= 0) ? new PipeReader(stderr, stderrSink) : null;
+		this.exited = pidfd == -1;
+	}
+
+	/**
+	 * Waits until the process exited and its output is read and closed, or the timeout passed.
+	 * @param timeout how long at most; negative waits without limit
+	 * @param unit the unit of the timeout
+	 * @return {@code true} when done, {@code false} when the timeout passed first (call again to go on)
+	 * @throws InterruptedException when the thread is interrupted; the waiter can be awaited again
+	 */
+	public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+		if (this.done) {
+			return true;
+		}
+		long deadline = (timeout < 0) ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
+		ReadBuffer buffer = ReadBuffer.borrow();
+		try {
+			while (!this.exited) {
+				if (Thread.interrupted()) {
+					throw new InterruptedException();
+				}
+				ByteBuffer fds = buffer.pollfds;
+				int count = 0;
+				count = slot(fds, count, (this.stdout != null && this.stdout.open()) ? this.stdout.fd : -1);
+				count = slot(fds, count, (this.stderr != null && this.stderr.open()) ? this.stderr.fd : -1);
+				count = slot(fds, count, this.pidfd);
+				long left = (deadline == Long.MAX_VALUE) ? Long.MAX_VALUE : deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+				int n = LinuxIo.poll(buffer.pollfdsAddress, count, millis);
+				if (n < 0) {
+					int errno = LinuxIo.errno();
+					if (errno == LinuxIo.EINTR) {
+						continue;
+					}
+					throw new IllegalStateException("poll failed with errno " + errno);
+				}
+				for (int i = 0; i < count && n > 0; i++) {
+					int base = i * LinuxIo.POLLFD_SIZE;
+					if (fds.getShort(base + 6) == 0) {
+						continue;
+					}
+					int fd = fds.getInt(base);
+					if (fd == this.pidfd) {
+						this.exited = true;
+					}
+					else {
+						reader(fd).drain(buffer, Long.MAX_VALUE);
+					}
+				}
+			}
+			long afterExit = System.nanoTime() + IoLoop.AFTER_EXIT_NANOS;
+			drainAfterExit(this.stdout, buffer, afterExit);
+			drainAfterExit(this.stderr, buffer, afterExit);
+			close();
+			return true;
+		}
+		finally {
+			ReadBuffer.giveBack(buffer);
+		}
+	}
+
+	/**
+	 * Hands what is still open to the I/O loop, for a run whose caller stops waiting (timed out and went on
+	 * asynchronously, or interrupted): the same sinks carry on from where they are. The waiter is done
+	 * afterwards.
+	 * @param loop the loop
+	 * @param pid the process id, for messages
+	 * @param onDrained as for {@link IoLoop#register}
+	 * @return the registration
+	 */
+	public IoLoop.Registration handOff(IoLoop loop, long pid, java.util.function.Consumer<Throwable> onDrained) {
+		if (this.done) {
+			throw new IllegalStateException("PollWaiter for pid " + pid + " is already done");
+		}
+		this.done = true;
+		boolean outOpen = this.stdout != null && this.stdout.open();
+		boolean errOpen = this.stderr != null && this.stderr.open();
+		return loop.register(pid, this.pidfd, outOpen ? this.stdout.fd : -1,
+				outOpen ? this.stdout.sink() : null, errOpen ? this.stderr.fd : -1, errOpen ? this.stderr.sink() : null,
+				onDrained);
+	}
+
+	/**
+	 * The first read or sink failure, once done.
+	 * @return the failure, or {@code null}
+	 */
+	public Throwable failure() {
+		Throwable failure = (this.stdout != null) ? this.stdout.failure() : null;
+		return (failure != null || this.stderr == null) ? failure : this.stderr.failure();
+	}
+
+	private static int slot(ByteBuffer fds, int count, int fd) {
+		if (fd < 0) {
+			return count;
+		}
+		int base = count * LinuxIo.POLLFD_SIZE;
+		fds.putInt(base, fd);
+		fds.putShort(base + 4, LinuxIo.POLLIN);
+		fds.putShort(base + 6, (short) 0);
+		return count + 1;
+	}
+
+	private PipeReader reader(int fd) {
+		return (this.stdout != null && this.stdout.fd == fd) ? this.stdout : this.stderr;
+	}
+
+	private static void drainAfterExit(PipeReader reader, ReadBuffer buffer, long deadline) {
+		if (reader == null) {
+			return;
+		}
+		while (reader.open() && reader.drain(buffer, 4L * ReadBuffer.SIZE) == PipeReader.MORE
+				&& System.nanoTime() - deadline < 0) {
+			// what the process wrote before it exited is still coming out of the pipe
+		}
+	}
+
+	/** Closes the read ends still open (ending their sinks) and the pidfd. */
+	@Override
+	public void close() {
+		if (this.done) {
+			return;
+		}
+		this.done = true;
+		if (this.stdout != null) {
+			this.stdout.finish();
+		}
+		if (this.stderr != null) {
+			this.stderr.finish();
+		}
+		if (this.pidfd >= 0) {
+			LinuxIo.close(this.pidfd);
+		}
+	}
+
+}
