@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -14,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.managedprocesses.internal.CallbackExecutor;
 import dev.managedprocesses.internal.Listeners;
 import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.internal.TreeStopper;
@@ -60,6 +63,12 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private final Listeners<ProcessListener> listeners;
 
+	/** Where user code runs (see {@link Builder#callbackExecutor(Executor)}). */
+	private final Executor callbackExecutor;
+
+	/** The default callback pool when the user gave none; shut down by {@link #close()}. */
+	private final ExecutorService ownedCallbackPool;
+
 	private final StartPreconditions preconditions;
 
 	private final ProcessLauncher launcher;
@@ -90,6 +99,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		this.treeStopper = new TreeStopper(this.os, this.scheduler, TREE_VARIABLE);
 		this.permits = new Semaphore(builder.maxConcurrent);
 		this.listeners = new Listeners<>(builder.listeners);
+		this.ownedCallbackPool = (builder.callbackExecutor != null) ? null : CallbackExecutor.newDefault();
+		this.callbackExecutor = (builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool;
 		this.preconditions = new StartPreconditions(this.os);
 		this.launcher = new ProcessLauncher(this, this.listeners);
 		this.factoryId = this.os.currentPid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
@@ -246,6 +257,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 		finally {
 			this.scheduler.shutdown();
+			if (this.ownedCallbackPool != null) {
+				// callbacks already handed over still run; the threads end when idle
+				this.ownedCallbackPool.shutdown();
+			}
 		}
 	}
 
@@ -255,6 +270,14 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	 */
 	public boolean isShutdown() {
 		return this.closed;
+	}
+
+	/**
+	 * Where user code runs: completions of user-visible futures, listener calls, line callbacks.
+	 * @return the callback executor
+	 */
+	Executor callbackExecutor() {
+		return this.callbackExecutor;
 	}
 
 	ScheduledExecutorService scheduler() {
@@ -362,6 +385,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 		private final List<ProcessListener> listeners = new ArrayList<>();
 
+		private Executor callbackExecutor;
+
 		private Builder() {
 		}
 
@@ -443,6 +468,20 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 */
 		public Builder listener(ProcessListener listener) {
 			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
+			return this;
+		}
+
+		/**
+		 * Where user code runs: the futures returned by {@code onExit()}, {@code stop()} and {@code kill()}
+		 * complete there, listeners are called there and line callbacks run there, never on the factory's own
+		 * threads (scheduler, stop loop, I/O), so a slow callback cannot delay a timeout or a {@code SIGKILL}.
+		 * By default a cached pool of daemon threads named {@code process-callback-N}, shut down with the
+		 * factory; an executor given here is not shut down by the factory.
+		 * @param executor the executor
+		 * @return this builder
+		 */
+		public Builder callbackExecutor(Executor executor) {
+			this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor must not be null");
 			return this;
 		}
 
