@@ -20,8 +20,9 @@ import dev.managedprocesses.os.ProcessTable;
  * Runs one reaper scenario in a JVM of its own (started by {@link ReaperTests} as a child subreaper, or as
  * PID 1 of a new PID namespace) and prints one line {@code RESULT key=value ...} for the test to check.
  * <p>
- * {@code orphans N on|off}: a shell leaves N background {@code sleep}s behind and exits, so they are
- * re-parented to this JVM and become its zombies; reports the zombies left and how long reaping took.
+ * {@code orphans N on|off}: a shell leaves N background helpers behind and exits, so they are re-parented to
+ * this JVM; they wait on an {@link OrphanGate} until all of them are counted, then sleep briefly and become
+ * its zombies; reports the zombies left and how long reaping took.
  * <p>
  * {@code exitcodes N plain|factory}: N children with varied exit codes, started from pool threads and from
  * short-lived threads, a third leaving an orphan, while the reaper sweeps at a 10 ms interval, CPU burners
@@ -52,11 +53,18 @@ public final class ReaperScenario {
 	private static String orphans(OperatingSystem os, int count, boolean reaperOn) throws Exception {
 		OrphanReaper reaper = OrphanReaper.builder(os).mode(reaperOn ? ReaperMode.ALWAYS : ReaperMode.NEVER).historySize(10).build();
 		reaper.start();
-		// the orphans outlive the loop that starts them, so all of them are orphaned when the shell exits
-		Process maker = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + count
-				+ " ]; do sleep 3 & i=$((i+1)); done; exit 0").start();
+		// the orphans block on a fifo that this JVM holds open for writing, so they all exist (and are all
+		// orphaned once the maker exits) however slowly the maker forks; closing the gate releases them
+		OrphanGate gate = OrphanGate.open();
+		Process maker = new ProcessBuilder("sh", "-c", "exec 4<'" + gate.path() + "'; i=0; while [ $i -lt " + count
+				+ " ]; do ( read _ <&4; exec sleep 0.2 ) & i=$((i+1)); done; exit 0").start();
 		int makerExit = maker.waitFor();
+		long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (liveChildren(os) < count && System.nanoTime() < waitUntil) {
+			Thread.sleep(20);
+		}
 		int orphaned = liveChildren(os);
+		gate.release();
 		// wait until every orphan has exited (each is then a zombie or already reaped), and time from there
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (liveChildren(os) > 0 && System.nanoTime() < deadline) {

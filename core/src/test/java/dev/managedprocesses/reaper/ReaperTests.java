@@ -42,7 +42,8 @@ class ReaperTests {
 			.containsEntry("zombies", "0")
 			.containsEntry("reaped", String.valueOf(ORPHANS));
 		assertThat(Long.parseLong(result.get("tookMs"))).isLessThan(3000);
-		assertThat(result.get("command")).isIn("sleep_3", "sleep");
+		// the command seen while alive (the helper shell, or sleep after its exec) or the zombie's kernel name
+		assertThat(result.get("command")).isNotEqualTo("none").matches("(sh|sleep).*");
 	}
 
 	@Test
