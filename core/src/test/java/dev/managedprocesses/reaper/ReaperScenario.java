@@ -24,6 +24,10 @@ import dev.managedprocesses.os.ProcessTable;
  * this JVM; they wait on an {@link OrphanGate} until all of them are counted, then sleep briefly and become
  * its zombies; reports the zombies left and how long reaping took.
  * <p>
+ * {@code jdkpoll}: {@code ProcessHandle.of(G).onExit()} called while G is a grandchild (the JDK then only
+ * polls whether G is alive), then G is orphaned to this JVM and exits: the reaper must reap it, and
+ * {@code onExit()} must complete; reports both.
+ * <p>
  * {@code exitcodes N plain|factory}: N children with varied exit codes, started from pool threads and from
  * short-lived threads, a third leaving an orphan, while the reaper sweeps at a 10 ms interval, CPU burners
  * run on every core and a thread forces full GCs; reports how many exit codes were wrong.
@@ -43,6 +47,7 @@ public final class ReaperScenario {
 			case "orphans" -> orphans(os, Integer.parseInt(args[1]), args[2].equals("on"));
 			case "exitcodes" -> exitCodes(os, Integer.parseInt(args[1]), args[2].equals("factory"));
 			case "watched" -> watched(os);
+			case "jdkpoll" -> jdkPoll(os);
 			default -> throw new IllegalArgumentException(args[0]);
 		};
 		System.out.println("RESULT " + result);
@@ -85,7 +90,7 @@ public final class ReaperScenario {
 		}
 		long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		long reaped = reaper.status().reaped();
-		String firstCommand = reaper.history().isEmpty() ? "none" : String.join("_", reaper.history().get(0).command());
+		String firstCommand = firstCommand(reaper);
 		reaper.close();
 		return "makerExit=" + makerExit + " orphaned=" + orphaned + " zombies=" + zombies + " reaped=" + reaped + " tookMs=" + tookMs
 				+ " command=" + firstCommand;
@@ -107,11 +112,67 @@ public final class ReaperScenario {
 			Thread.sleep(10);
 		}
 		long afterExitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - orphanExit);
-		String command = reaper.history().isEmpty() ? "none" : String.join("_", reaper.history().get(0).command());
+		String command = firstCommand(reaper);
 		String result = "reaped=" + reaper.status().reaped() + " afterExitMs=" + afterExitMs + " command=" + command
 				+ " zombies=" + zombieChildren(os);
 		reaper.close();
 		return result;
+	}
+
+	private static String jdkPoll(OperatingSystem os) throws Exception {
+		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).build();
+		reaper.start();
+		OrphanGate gate = OrphanGate.open();
+		// G waits on the gate; its parent waits for its stdin to close: no step depends on timing
+		Process parent = new ProcessBuilder("sh", "-c",
+				"exec 4<'" + gate.path() + "'; ( read _ <&4; exit 5 ) & echo $!; exec 4<&-; read _; exit 0").start();
+		long grandchild;
+		try (java.io.BufferedReader reader = new java.io.BufferedReader(
+				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+			grandchild = Long.parseLong(reader.readLine().trim());
+			java.util.concurrent.CompletableFuture<ProcessHandle> onExit = ProcessHandle.of(grandchild)
+				.orElseThrow()
+				.onExit();
+			String threadName = "process reaper (pid " + grandchild + ")";
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (!polling(threadName) && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			boolean wasPolling = polling(threadName);
+			parent.getOutputStream().close();
+			int parentExit = parent.waitFor();
+			// G is now an orphan of this JVM, still alive; let it exit
+			gate.release();
+			boolean completed;
+			try {
+				onExit.get(60, TimeUnit.SECONDS);
+				completed = true;
+			}
+			catch (java.util.concurrent.TimeoutException ex) {
+				completed = false;
+			}
+			String command = firstCommand(reaper);
+			int exitValue = reaper.history().isEmpty() ? -1 : reaper.history().get(0).exitValue();
+			String result = "polling=" + wasPolling + " parentExit=" + parentExit + " onExitCompleted=" + completed
+					+ " reaped=" + reaper.status().reaped() + " exitValue=" + exitValue + " zombies="
+					+ zombieChildren(os) + " command=" + command;
+			reaper.close();
+			return result;
+		}
+	}
+
+	/** The command of the newest reaped orphan, as one token for the RESULT line. */
+	private static String firstCommand(OrphanReaper reaper) {
+		return reaper.history().isEmpty() ? "none"
+				: String.join("_", reaper.history().get(0).command()).replaceAll("\\s", "_");
+	}
+
+	private static boolean polling(String threadName) {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.anyMatch((entry) -> entry.getKey().getName().equals(threadName)
+					&& JdkWaiters.isPollingNonChild(entry.getValue()));
 	}
 
 	private static String exitCodes(OperatingSystem os, int count, boolean throughFactory) throws Exception {

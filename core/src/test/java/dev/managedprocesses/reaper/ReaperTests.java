@@ -74,6 +74,27 @@ class ReaperTests {
 	}
 
 	@Test
+	void jdkOnExitOfAnOrphanedGrandchildCompletesAsSubreaper() throws Exception {
+		assertJdkOnExitCompletes(run(false, "jdkpoll"));
+	}
+
+	@Test
+	void jdkOnExitOfAnOrphanedGrandchildCompletesAsPidOne() throws Exception {
+		assumeNamespaces();
+		assertJdkOnExitCompletes(run(true, "jdkpoll"));
+	}
+
+	private static void assertJdkOnExitCompletes(Map<String, String> result) {
+		// the JDK's thread polled a non-child (the case that made reaper and JDK wait for each other)
+		assertThat(result).containsEntry("polling", "true")
+			.containsEntry("parentExit", "0")
+			.containsEntry("onExitCompleted", "true")
+			.containsEntry("reaped", "1")
+			.containsEntry("exitValue", "5")
+			.containsEntry("zombies", "0");
+	}
+
+	@Test
 	void neverStealsExitCodesOfPlainProcessesAsSubreaper() throws Exception {
 		assertExitCodesKept(run(false, "exitcodes", "4000", "plain"), 4000);
 	}
