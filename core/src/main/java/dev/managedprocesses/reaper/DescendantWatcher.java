@@ -28,6 +28,9 @@ final class DescendantWatcher {
 
 	private Map<ProcessId, List<String>> watched = new HashMap<>();
 
+	/** The pids watched at the last look, for tests on other threads. */
+	private volatile Set<Long> watchedPids = Set.of();
+
 	DescendantWatcher(OperatingSystem os) {
 		this.os = os;
 	}
@@ -59,6 +62,14 @@ final class DescendantWatcher {
 			}
 		}
 		this.watched = seen;
+		Set<Long> pids = new HashSet<>();
+		seen.keySet().forEach((id) -> pids.add(id.pid()));
+		this.watchedPids = pids;
+	}
+
+	/** Tells whether the last look recorded this pid; safe from any thread. */
+	boolean watches(long pid) {
+		return this.watchedPids.contains(pid);
 	}
 
 	/** Tells whether this process was seen alive with a parent other than the JVM. */

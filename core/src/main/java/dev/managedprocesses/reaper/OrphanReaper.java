@@ -253,6 +253,11 @@ public final class OrphanReaper implements AutoCloseable {
 		}
 	}
 
+	/** Tells whether the descendant watcher has recorded this pid; for tests. */
+	boolean watches(long pid) {
+		return this.watcher.watches(pid);
+	}
+
 	/** One sweep; package visible for tests that drive it directly. */
 	void sweep(long now) {
 		for (ProcessInfo zombie : this.rules.reapable(now)) {

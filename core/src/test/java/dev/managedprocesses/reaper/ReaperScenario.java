@@ -103,11 +103,25 @@ public final class ReaperScenario {
 	private static String watched(OperatingSystem os) throws Exception {
 		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).minimumAge(Duration.ofSeconds(5)).build();
 		reaper.start();
-		// the parent lives long enough for the reaper to watch its child (it looks every second)
-		Process parent = new ProcessBuilder("sh", "-c", "sleep 2.5 & sleep 2.2").start();
+		// the grandchild (cat) runs until the gate is released; its parent until its stdin closes: the parent
+		// is let go once the reaper has watched the grandchild, whatever the machine's speed
+		OrphanGate gate = OrphanGate.open();
+		Process parent = new ProcessBuilder("sh", "-c",
+				"exec 4<'" + gate.path() + "'; cat <&4 >/dev/null & echo $!; exec 4<&-; read _; exit 0").start();
+		long grandchild;
+		try (java.io.BufferedReader reader = new java.io.BufferedReader(
+				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+			grandchild = Long.parseLong(reader.readLine().trim());
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (!reaper.watches(grandchild) && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		parent.getOutputStream().close();
 		parent.waitFor();
-		long orphanExit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		gate.release();
+		long orphanExit = System.nanoTime();
+		deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (reaper.status().reaped() == 0 && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}

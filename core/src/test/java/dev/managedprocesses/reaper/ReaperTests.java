@@ -68,7 +68,7 @@ class ReaperTests {
 	@Test
 	void grandchildSeenAliveUnderItsParentIsReapedAtOnceWhenOrphaned() throws Exception {
 		Map<String, String> result = run(false, "watched");
-		assertThat(result).containsEntry("reaped", "1").containsEntry("command", "sleep_2.5").containsEntry("zombies", "0");
+		assertThat(result).containsEntry("reaped", "1").containsEntry("command", "cat").containsEntry("zombies", "0");
 		// far below the 5 s minimum age that applies to zombies the reaper never saw alive
 		assertThat(Long.parseLong(result.get("afterExitMs"))).isLessThan(2500);
 	}
