@@ -172,7 +172,7 @@ class ManagedProcessesAutoConfigurationTests {
 					.run();
 				assertThat(result.isSuccess()).isTrue();
 				await().atMost(10, TimeUnit.SECONDS).until(() -> reaper.status().reaped() >= 1);
-				assertThat(reaper.history().get(0).status().exitCode()).isZero();
+				assertThat(reaper.history().get(0).exitValue()).isZero();
 			});
 		}
 		finally {

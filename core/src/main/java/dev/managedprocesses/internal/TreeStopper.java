@@ -14,9 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.os.PinnedProcess;
 import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.ProcessTable;
@@ -36,10 +38,17 @@ import org.slf4j.LoggerFactory;
  * <li>processes whose environment carries the tree's marker variable: this finds descendants that
  * double-forked before we ever saw them, wherever they were re-parented.</li>
  * </ul>
- * Every signal goes through {@link OperatingSystem#signal}, which checks the start time so a reused pid is
- * never hit. All stops in progress share one loop on the scheduler: each step reads the process table once
- * for every tree being stopped, so 500 trees (or a burst of timeouts) cost one read per step, and stopping
- * them all takes one grace period, not 500.
+ * Describing a tree ({@link #members}) and stopping it walk the members with the same algorithm; they differ
+ * only in whose marker they read: describing reads it only for the JVM's own children (with the child
+ * subreaper on, that is where double-forked descendants end up), stopping reads it for every process, once
+ * per process identity.
+ * <p>
+ * Each member is pinned ({@link OperatingSystem#pin}) when the stop first sees it, and every signal goes
+ * through its pin: on Linux 5.3+ a pidfd, so a pid reused later is never hit; elsewhere a start time check
+ * before each signal. Pins are closed as soon as their member is gone, and all of them when the stop ends.
+ * All stops in progress share one loop on the scheduler: each step reads the process table once (without
+ * command lines: only identities, parents and states matter) for every tree being stopped, so 500 trees (or a
+ * burst of timeouts) cost one read per step, and stopping them all takes one grace period, not 500.
  */
 public final class TreeStopper {
 
@@ -108,42 +117,79 @@ public final class TreeStopper {
 	 * @return the live members other than the root, per tree
 	 */
 	public Map<Tree, List<ProcessInfo>> members(Collection<Tree> trees, ProcessTable table) {
-		long self = this.os.currentPid();
 		Set<Long> rootPids = new HashSet<>();
 		trees.forEach((tree) -> tree.root().ifPresent((root) -> rootPids.add(root.pid())));
-		// read the marker once per adopted child (never of the roots themselves), grouped by its value
-		Map<String, List<Long>> adoptedByMarker = new HashMap<>();
-		for (ProcessInfo child : table.children(self)) {
-			if (child.isAlive() && !rootPids.contains(child.pid())) {
-				this.os.environmentVariable(child.pid(), this.markerVariable)
-					.ifPresent((marker) -> adoptedByMarker.computeIfAbsent(marker, (key) -> new ArrayList<>()).add(child.pid()));
+		// the marker of each adopted child once (never of the roots themselves), whatever the number of trees
+		List<ProcessInfo> adopted = new ArrayList<>();
+		for (ProcessInfo child : table.children(this.os.currentPid())) {
+			if (!rootPids.contains(child.pid())) {
+				adopted.add(child);
 			}
 		}
+		Map<Long, Optional<String>> markers = new HashMap<>();
+		Function<ProcessInfo, Optional<String>> markerOf = (info) -> markers.computeIfAbsent(info.pid(),
+				(pid) -> this.os.environmentVariable(pid, this.markerVariable));
 		Map<Tree, List<ProcessInfo>> result = new HashMap<>();
 		for (Tree tree : trees) {
-			Set<Long> roots = new LinkedHashSet<>();
-			tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
-			for (ProcessId member : tree.members) {
-				if (table.isAlive(member)) {
-					roots.add(member.pid());
-				}
-			}
-			adoptedByMarker.forEach((marker, pids) -> {
-				if (tree.marker.test(marker)) {
-					roots.addAll(pids);
-				}
-			});
 			long rootPid = tree.root().map(ProcessId::pid).orElse(-1L);
-			List<ProcessInfo> members = new ArrayList<>();
-			for (long pid : roots) {
-				if (pid != rootPid) {
-					table.get(pid).ifPresent(members::add);
-				}
-			}
-			members.addAll(table.descendants(roots));
-			result.put(tree, members.stream().filter(ProcessInfo::isAlive).toList());
+			result.put(tree, walk(tree, table, adopted, markerOf, false).stream()
+				.filter((member) -> member.pid() != rootPid)
+				.toList());
 		}
 		return result;
+	}
+
+	/**
+	 * The live members of a tree in one snapshot: the root and the members seen earlier that still run, the
+	 * processes among the marker candidates whose marker the tree recognises, and every descendant of all
+	 * these by parent links.
+	 * @param tree the tree
+	 * @param table the snapshot
+	 * @param markerCandidates the processes whose marker may be read
+	 * @param markerOf reads (or recalls) a process's marker
+	 * @param remember whether to add the members to the tree's known members (while stopping: an intermediate
+	 * that dies then loses its children, but we know them), not when describing (the set would grow for as
+	 * long as the tree runs)
+	 * @return the live members, root included, parents before their children
+	 */
+	private List<ProcessInfo> walk(Tree tree, ProcessTable table, Collection<ProcessInfo> markerCandidates,
+			Function<ProcessInfo, Optional<String>> markerOf, boolean remember) {
+		Set<Long> roots = new LinkedHashSet<>();
+		tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
+		for (ProcessId member : tree.members) {
+			if (table.isAlive(member)) {
+				roots.add(member.pid());
+			}
+		}
+		long self = this.os.currentPid();
+		for (ProcessInfo info : markerCandidates) {
+			if (info.pid() != self && info.isAlive() && !roots.contains(info.pid())) {
+				Optional<String> marker = markerOf.apply(info);
+				if (marker.isPresent() && tree.marker.test(marker.get())) {
+					roots.add(info.pid());
+				}
+			}
+		}
+		List<ProcessInfo> members = new ArrayList<>();
+		for (long pid : roots) {
+			table.get(pid).ifPresent(members::add);
+		}
+		members.addAll(table.descendants(roots));
+		List<ProcessInfo> alive = new ArrayList<>(members.size());
+		for (ProcessInfo member : members) {
+			if (member.isAlive()) {
+				if (remember) {
+					tree.members.add(member.id());
+				}
+				alive.add(member);
+			}
+		}
+		return alive;
+	}
+
+	/** A process's marker, read once per process identity while stops are in progress. */
+	private Optional<String> marker(ProcessInfo info) {
+		return this.markers.computeIfAbsent(info.id(), (id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
 	}
 
 	private void step() {
@@ -154,7 +200,7 @@ public final class TreeStopper {
 		List<Stop> finished = new ArrayList<>();
 		long started = System.nanoTime();
 		try {
-			ProcessTable table = ProcessTable.read(this.os);
+			ProcessTable table = ProcessTable.readWithoutCommandLines(this.os);
 			long now = System.nanoTime();
 			for (Stop stop : stops) {
 				if (stop.advance(table, now)) {
@@ -166,6 +212,7 @@ public final class TreeStopper {
 			logger.warn("Stopping process trees failed", ex);
 			finished.addAll(stops);
 		}
+		finished.forEach(Stop::releasePins);
 		synchronized (this.active) {
 			this.active.removeAll(finished);
 			if (this.active.isEmpty()) {
@@ -179,37 +226,6 @@ public final class TreeStopper {
 			}
 		}
 		finished.forEach((stop) -> stop.done.complete(null));
-	}
-
-	/** Members of a tree in this snapshot: by parent links from root and known members, and by marker. */
-	private List<ProcessInfo> collect(Tree tree, ProcessTable table, Map<ProcessId, Optional<String>> markerCache,
-			Predicate<ProcessInfo> markerCandidate) {
-		Set<Long> roots = new LinkedHashSet<>();
-		tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
-		for (ProcessId member : tree.members) {
-			if (table.isAlive(member)) {
-				roots.add(member.pid());
-			}
-		}
-		long self = this.os.currentPid();
-		for (ProcessInfo info : table.processes()) {
-			if (info.pid() != self && info.isAlive() && markerCandidate.test(info) && !roots.contains(info.pid())) {
-				Optional<String> marker = markerCache.computeIfAbsent(info.id(),
-						(id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
-				if (marker.isPresent() && tree.marker.test(marker.get())) {
-					roots.add(info.pid());
-				}
-			}
-		}
-		List<ProcessInfo> members = new ArrayList<>();
-		for (long pid : roots) {
-			table.get(pid).ifPresent(members::add);
-		}
-		members.addAll(table.descendants(roots));
-		for (ProcessInfo member : members) {
-			tree.members.add(member.id());
-		}
-		return members;
 	}
 
 	/**
@@ -260,6 +276,9 @@ public final class TreeStopper {
 
 		private final Set<ProcessId> termed = new HashSet<>();
 
+		/** A pin per member seen alive, taken at first sight; closed when the member is gone or the stop ends. */
+		private final Map<ProcessId, PinnedProcess> pins = new HashMap<>();
+
 		private boolean killing;
 
 		private long killDeadline;
@@ -282,28 +301,66 @@ public final class TreeStopper {
 			if (!this.killing && now - this.graceDeadline >= 0) {
 				startKilling(now);
 			}
-			List<ProcessInfo> alive = collect(this.tree, table, TreeStopper.this.markers, (info) -> true).stream()
-				.filter(ProcessInfo::isAlive)
-				.toList();
+			List<PinnedProcess> alive = pin(walk(this.tree, table, table.processes(), TreeStopper.this::marker, true));
 			if (alive.isEmpty()) {
 				return true;
 			}
 			if (this.killing) {
 				this.tree.killed = true;
-				alive.forEach((info) -> TreeStopper.this.os.signal(info.id(), Signal.KILL));
+				alive.forEach((pin) -> pin.signal(Signal.KILL));
 				if (now - this.killDeadline >= 0) {
+					List<ProcessInfo> survivors = new ArrayList<>();
+					alive.forEach((pin) -> TreeStopper.this.os.process(pin.id().pid()).ifPresent(survivors::add));
 					logger.warn("{} processes survived SIGKILL for {} s (uninterruptible sleep?); giving up on them: {}",
-							alive.size(), TimeUnit.NANOSECONDS.toSeconds(KILL_PHASE_NANOS), alive);
+							alive.size(), TimeUnit.NANOSECONDS.toSeconds(KILL_PHASE_NANOS), survivors);
 					return true;
 				}
 				return false;
 			}
-			for (ProcessInfo info : alive) {
-				if (this.termed.add(info.id())) {
-					TreeStopper.this.os.signal(info.id(), Signal.TERM);
+			for (PinnedProcess pin : alive) {
+				if (this.termed.add(pin.id())) {
+					pin.signal(Signal.TERM);
 				}
 			}
 			return false;
+		}
+
+		/**
+		 * The pins of the live members: members seen for the first time are pinned now, right after this
+		 * snapshot showed them (a member that exited meanwhile, or whose pid was already reused, gets no pin
+		 * and no signal); pins of members that are gone are closed.
+		 */
+		private List<PinnedProcess> pin(List<ProcessInfo> members) {
+			Set<ProcessId> seen = new HashSet<>();
+			List<PinnedProcess> alive = new ArrayList<>(members.size());
+			for (ProcessInfo member : members) {
+				ProcessId id = member.id();
+				if (!seen.add(id)) {
+					continue;
+				}
+				PinnedProcess pin = this.pins.get(id);
+				if (pin == null) {
+					pin = TreeStopper.this.os.pin(id).orElse(null);
+					if (pin == null) {
+						continue;
+					}
+					this.pins.put(id, pin);
+				}
+				alive.add(pin);
+			}
+			this.pins.entrySet().removeIf((entry) -> {
+				if (!seen.contains(entry.getKey())) {
+					entry.getValue().close();
+					return true;
+				}
+				return false;
+			});
+			return alive;
+		}
+
+		void releasePins() {
+			this.pins.values().forEach(PinnedProcess::close);
+			this.pins.clear();
 		}
 
 	}

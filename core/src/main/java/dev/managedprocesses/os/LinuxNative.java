@@ -42,26 +42,42 @@ final class LinuxNative {
 
 	static final int ENOSYS = 38;
 
+	static final int EPERM = 1;
+
+	static final int EACCES = 13;
+
 	/** {@code pidfd_open} has the same number on every architecture since Linux 5.3. */
 	static final long SYS_PIDFD_OPEN = 434;
 
 	/** {@code pidfd_send_signal} has the same number on every architecture since Linux 5.1. */
 	static final long SYS_PIDFD_SEND_SIGNAL = 424;
 
-	/** {@code siginfo_t} is 128 bytes on Linux; {@code si_pid} sits at offset 16 on 64-bit platforms. */
+	/**
+	 * {@code siginfo_t} is 128 bytes on Linux. {@code si_pid} follows three ints ({@code si_signo},
+	 * {@code si_errno}, {@code si_code}) and the union after them is aligned for pointers: offset 16 on 64-bit
+	 * platforms, 12 on 32-bit ones.
+	 */
 	private static final int SIGINFO_SIZE = 128;
 
-	private static final int SIGINFO_PID_OFFSET = 16;
+	static final int SIGINFO_PID_OFFSET = siginfoPidOffset(Native.POINTER_SIZE);
 
 	private final CLibrary libc;
 
 	private final String failure;
 
-	private volatile boolean pidfdSupported = true;
+	/** Cleared when {@code pidfd_open} is not supported or not allowed; from then on signals use kill(2). */
+	private volatile boolean pidfdUsable = true;
 
-	private LinuxNative(CLibrary libc, String failure) {
+	private volatile boolean pidfdFailureLogged;
+
+	LinuxNative(CLibrary libc, String failure) {
 		this.libc = libc;
 		this.failure = failure;
+	}
+
+	static int siginfoPidOffset(int pointerSize) {
+		int afterHeader = 3 * Integer.BYTES;
+		return (afterHeader + pointerSize - 1) / pointerSize * pointerSize;
 	}
 
 	/**
@@ -88,43 +104,91 @@ final class LinuxNative {
 		return Optional.ofNullable(this.failure);
 	}
 
+	/** Tells whether signals still go through pidfds (no {@code pidfd_open} error other than ESRCH yet). */
+	boolean pidfdUsable() {
+		return this.pidfdUsable;
+	}
+
 	/**
-	 * Sends a signal to a pid. When the kernel supports pidfds and {@code stillSame} is given, the pid is
-	 * pinned with {@code pidfd_open} before {@code stillSame} checks its identity, so the signal cannot reach
-	 * a process that reused the pid after the check.
+	 * {@code pidfd_open(pid, 0)}.
+	 * @return the pidfd ({@code >= 0}); {@link #GONE} when there is no such process; {@link #NO_PIDFD} on any
+	 * other error (logged once): the caller falls back to {@code kill(2)}. After {@code ENOSYS}, {@code EPERM}
+	 * or {@code EACCES} later calls answer {@link #NO_PIDFD} at once
+	 */
+	int pidfdOpen(long pid) {
+		if (!this.pidfdUsable) {
+			return NO_PIDFD;
+		}
+		try {
+			return (int) this.libc.syscall(SYS_PIDFD_OPEN, pid, 0L);
+		}
+		catch (LastErrorException ex) {
+			int errno = ex.getErrorCode();
+			if (errno == ESRCH) {
+				return GONE;
+			}
+			// not supported or not allowed (seccomp) stays so; running out of descriptors may pass
+			boolean forGood = errno == ENOSYS || errno == EPERM || errno == EACCES;
+			if (!this.pidfdFailureLogged) {
+				this.pidfdFailureLogged = true;
+				logger.info("pidfd_open failed with errno {}: signals go through kill(2) after a start time check "
+						+ "{}, so a pid reused within one clock tick could be hit", errno,
+						forGood ? "from now on" : "while it fails");
+			}
+			if (forGood) {
+				this.pidfdUsable = false;
+			}
+			return NO_PIDFD;
+		}
+	}
+
+	/** No such process. */
+	static final int GONE = -1;
+
+	/** pidfds are not usable here. */
+	static final int NO_PIDFD = -2;
+
+	/**
+	 * {@code pidfd_send_signal(pidfd, signal, NULL, 0)}.
+	 * @return {@code true} if delivered, {@code false} when the process has exited (or on any error)
+	 */
+	boolean pidfdSendSignal(int pidfd, int signal) {
+		try {
+			this.libc.syscall(SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal, 0L, 0L);
+			return true;
+		}
+		catch (LastErrorException ex) {
+			return false;
+		}
+	}
+
+	void close(int fd) {
+		this.libc.close(fd);
+	}
+
+	/**
+	 * Sends one signal to a pid. When pidfds work, the pid is pinned with {@code pidfd_open} before
+	 * {@code stillSame} checks its identity, so the signal cannot reach a process that reused the pid after
+	 * the check; otherwise {@code kill(2)} follows the check.
 	 * @return {@code true} if delivered
 	 */
 	boolean signal(long pid, int signal, java.util.function.BooleanSupplier stillSame) {
-		if (this.pidfdSupported) {
-			int pidfd;
-			try {
-				pidfd = (int) this.libc.syscall(SYS_PIDFD_OPEN, pid, 0L);
-			}
-			catch (LastErrorException ex) {
-				if (ex.getErrorCode() == ENOSYS) {
-					this.pidfdSupported = false;
-					return signalWithKill(pid, signal, stillSame);
-				}
-				return false;
-			}
-			try {
-				if (!stillSame.getAsBoolean()) {
-					return false;
-				}
-				this.libc.syscall(SYS_PIDFD_SEND_SIGNAL, (long) pidfd, (long) signal, 0L, 0L);
-				return true;
-			}
-			catch (LastErrorException ex) {
-				return false;
-			}
-			finally {
-				this.libc.close(pidfd);
-			}
+		int pidfd = pidfdOpen(pid);
+		if (pidfd == GONE) {
+			return false;
 		}
-		return signalWithKill(pid, signal, stillSame);
+		if (pidfd == NO_PIDFD) {
+			return signalWithKill(pid, signal, stillSame);
+		}
+		try {
+			return stillSame.getAsBoolean() && pidfdSendSignal(pidfd, signal);
+		}
+		finally {
+			close(pidfd);
+		}
 	}
 
-	private boolean signalWithKill(long pid, int signal, java.util.function.BooleanSupplier stillSame) {
+	boolean signalWithKill(long pid, int signal, java.util.function.BooleanSupplier stillSame) {
 		if (!stillSame.getAsBoolean()) {
 			return false;
 		}

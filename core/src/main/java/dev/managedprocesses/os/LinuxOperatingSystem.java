@@ -104,10 +104,19 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 
 	@Override
 	public List<ProcessInfo> processes() {
+		return processes(true);
+	}
+
+	@Override
+	public List<ProcessInfo> processesWithoutCommandLines() {
+		return processes(false);
+	}
+
+	private List<ProcessInfo> processes(boolean withCommandLines) {
 		long[] pids = this.procFs.pids();
 		List<ProcessInfo> processes = new ArrayList<>(pids.length);
 		for (long each : pids) {
-			this.procFs.process(each).ifPresent(processes::add);
+			this.procFs.process(each, withCommandLines).ifPresent(processes::add);
 		}
 		return processes;
 	}
@@ -154,8 +163,95 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 		return this.nativeCalls.signal(process.pid(), signal.number(), () -> isSameProcess(process));
 	}
 
+	/**
+	 * Pins with a pidfd where the kernel allows it: {@code pidfd_open} first, then the start time check, so
+	 * the descriptor certainly refers to the process seen. {@code ESRCH} means gone; any other error makes
+	 * this and every later pin check the start time before each signal instead (logged once).
+	 */
+	@Override
+	public Optional<PinnedProcess> pin(ProcessId process) {
+		if (!this.nativeCalls.available()) {
+			return OperatingSystem.super.pin(process);
+		}
+		int pidfd = this.nativeCalls.pidfdOpen(process.pid());
+		if (pidfd == LinuxNative.GONE) {
+			return Optional.empty();
+		}
+		if (pidfd == LinuxNative.NO_PIDFD) {
+			return isSameProcess(process) ? Optional.of(new StartTimeCheckedPin(process)) : Optional.empty();
+		}
+		if (!isSameProcess(process)) {
+			this.nativeCalls.close(pidfd);
+			return Optional.empty();
+		}
+		return Optional.of(new PidfdPin(process, pidfd));
+	}
+
+	/** A pin that holds a pidfd: signals reach the pinned process or nothing. */
+	private final class PidfdPin implements PinnedProcess {
+
+		private final ProcessId id;
+
+		private int pidfd;
+
+		PidfdPin(ProcessId id, int pidfd) {
+			this.id = id;
+			this.pidfd = pidfd;
+		}
+
+		@Override
+		public ProcessId id() {
+			return this.id;
+		}
+
+		@Override
+		public synchronized boolean signal(Signal signal) {
+			return this.pidfd >= 0 && LinuxOperatingSystem.this.nativeCalls.pidfdSendSignal(this.pidfd, signal.number());
+		}
+
+		@Override
+		public synchronized void close() {
+			if (this.pidfd >= 0) {
+				LinuxOperatingSystem.this.nativeCalls.close(this.pidfd);
+				this.pidfd = -1;
+			}
+		}
+
+		@Override
+		public String toString() {
+			return "pidfd " + this.pidfd + " for " + this.id;
+		}
+
+	}
+
+	/** Where pidfds cannot be used: each signal checks the start time, then {@code kill(2)}. */
+	private final class StartTimeCheckedPin implements PinnedProcess {
+
+		private final ProcessId id;
+
+		StartTimeCheckedPin(ProcessId id) {
+			this.id = id;
+		}
+
+		@Override
+		public ProcessId id() {
+			return this.id;
+		}
+
+		@Override
+		public boolean signal(Signal signal) {
+			return LinuxOperatingSystem.this.nativeCalls.signalWithKill(this.id.pid(), signal.number(),
+					() -> isSameProcess(this.id));
+		}
+
+		@Override
+		public void close() {
+		}
+
+	}
+
 	private boolean isSameProcess(ProcessId process) {
-		return this.procFs.process(process.pid())
+		return this.procFs.process(process.pid(), false)
 			.map((info) -> info.startTime() == process.startTime() && info.isAlive())
 			.orElse(false);
 	}

@@ -8,6 +8,12 @@ import java.util.OptionalLong;
 /**
  * The one door to the operating system: process listing, signals, and the native calls the reaper needs.
  * <p>
+ * This interface is the one deliberate service provider interface of the {@code os} package: the reaper is
+ * built with it ({@code OrphanReaper.builder(OperatingSystem)}), and tests may implement it to drive pure rule
+ * logic. Everything else in this package ({@link ProcessInfo}, {@link ProcessTable}, {@link ProcessId},
+ * {@link ExitStatus}, {@link PinnedProcess}, {@link Signal} and the implementations) is internal: it may change
+ * in any release, and no public API of the starter returns it.
+ * <p>
  * Everything platform specific (JNA, {@code /proc} parsing) sits behind this interface so that the rest of
  * the starter reads as plain Java. {@link #current()} picks {@link LinuxOperatingSystem} where
  * {@code /proc} exists and {@link PortableOperatingSystem} (built on {@link ProcessHandle}) elsewhere.
@@ -90,6 +96,16 @@ public interface OperatingSystem {
 	List<ProcessInfo> processes();
 
 	/**
+	 * Every visible process like {@link #processes()}, but possibly without reading command lines: the
+	 * command may be only the kernel's short name of the executable. Much cheaper with thousands of
+	 * processes; for callers that need identities, parents and states only.
+	 * @return a snapshot of the process table
+	 */
+	default List<ProcessInfo> processesWithoutCommandLines() {
+		return processes();
+	}
+
+	/**
 	 * The direct children of a process, zombies included where {@link #canSeeZombies()}.
 	 * @param pid the parent
 	 * @return the children's pids
@@ -122,6 +138,41 @@ public interface OperatingSystem {
 	 * now names another process
 	 */
 	boolean signal(ProcessId process, Signal signal);
+
+	/**
+	 * Pins a process, right after it was seen with this identity, so that signals sent through the pin reach
+	 * it and never a process that later reuses its pid. On Linux 5.3+ the pin holds a pidfd, taken before the
+	 * start time is checked once more: from then on the kernel guarantees the identity. Where pidfds are
+	 * unavailable (older kernels, {@code pidfd_open} refused by a seccomp profile, descriptors exhausted) each
+	 * signal checks the start time first, as {@link #signal(ProcessId, Signal)} does: a pid reused within the
+	 * same start-time tick (10 ms on Linux), or between the check and the signal, could then be hit.
+	 * @param process the identity, as just seen
+	 * @return the pin, or empty when the process is gone or the pid already names another process
+	 */
+	default Optional<PinnedProcess> pin(ProcessId process) {
+		boolean present = process(process.pid()).filter((info) -> info.startTime() == process.startTime())
+			.isPresent();
+		if (!present) {
+			return Optional.empty();
+		}
+		return Optional.of(new PinnedProcess() {
+
+			@Override
+			public ProcessId id() {
+				return process;
+			}
+
+			@Override
+			public boolean signal(Signal signal) {
+				return OperatingSystem.this.signal(process, signal);
+			}
+
+			@Override
+			public void close() {
+			}
+
+		});
+	}
 
 	/**
 	 * Tells whether this JVM is the init process (PID 1) of its PID namespace; reads {@code NSpid} from

@@ -59,18 +59,26 @@ final class ProcFs {
 	}
 
 	Optional<ProcessInfo> process(long pid) {
+		return process(pid, true);
+	}
+
+	/**
+	 * One process from {@code /proc/PID/stat}, and its command line from {@code /proc/PID/cmdline} when asked:
+	 * without it the command is the kernel's short name, and the read costs one file instead of two.
+	 */
+	Optional<ProcessInfo> process(long pid, boolean withCommandLine) {
 		Optional<byte[]> stat = read(pid + "/stat");
 		if (stat.isEmpty()) {
 			return Optional.empty();
 		}
-		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8));
+		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8), withCommandLine);
 	}
 
 	/**
 	 * Parses {@code /proc/PID/stat}. The command name (field 2) is in parentheses and may itself hold spaces
 	 * and parentheses, so fields are counted from the last {@code ')'}.
 	 */
-	private Optional<ProcessInfo> parse(long pid, String stat) {
+	private Optional<ProcessInfo> parse(long pid, String stat, boolean withCommandLine) {
 		int open = stat.indexOf('(');
 		int close = stat.lastIndexOf(')');
 		if (open < 0 || close < open || close + 2 >= stat.length()) {
@@ -85,7 +93,8 @@ final class ProcFs {
 		char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
 		long ppid = parseNumber(fields[1]);
 		long startTime = parseNumber(fields[19]);
-		List<String> command = (state == 'Z') ? List.of(comm) : commandLine(pid).orElse(List.of(comm));
+		List<String> command = (state == 'Z' || !withCommandLine) ? List.of(comm)
+				: commandLine(pid).orElse(List.of(comm));
 		return Optional.of(new ProcessInfo(pid, ppid, state, startTime, command));
 	}
 

@@ -41,6 +41,16 @@ public final class ProcessTable {
 	}
 
 	/**
+	 * Reads the process table now without command lines (each process's command is the kernel's short
+	 * name): for loops that need identities, parents and states only.
+	 * @param os the operating system
+	 * @return the snapshot
+	 */
+	public static ProcessTable readWithoutCommandLines(OperatingSystem os) {
+		return new ProcessTable(os.processesWithoutCommandLines());
+	}
+
+	/**
 	 * A table of the given processes, for tests and for callers that already hold a listing.
 	 * @param processes the processes
 	 * @return the table

@@ -2,25 +2,19 @@ package dev.managedprocesses.reaper;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
 
+import dev.managedprocesses.internal.BoundedHistory;
 import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.os.ExitStatus;
 import dev.managedprocesses.os.OperatingSystem;
-import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * spawned is listed under the thread that spawned it;</li>
  * <li>it is a zombie ({@code Z} in {@code /proc/PID/stat});</li>
  * <li>it is not a process of the {@code ManagedProcessFactory} (whose exit status the JDK collects);</li>
- * <li>no JDK thread named {@code process reaper (pid N)} is waiting for it;</li>
+ * <li>no JDK thread named {@code process reaper (pid N)} is waiting for it, or about to: a thread of
+ * {@code ProcessHandle.of(N).onExit()} that found {@code N} was not its child and only polls whether it is
+ * alive does not count (it never reaps, and sees the pid gone once this reaper took it, so its
+ * {@code onExit()} completes);</li>
  * <li>it has been a zombie, with an unchanged start time, for at least the minimum age (1 s by default):
  * the JDK hands the wait to a pool thread before {@code start()} returns, and that thread takes the name
  * only when it runs, which was seen to take 96 ms under CPU load and 489 ms during GC pauses. When the
@@ -50,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * <li>{@code waitid(P_PID, pid, WNOWAIT)} confirms it can be waited for; only then
  * {@code waitpid(pid, WNOHANG)} reaps it ({@code ECHILD} means someone else reaped it first: fine).</li>
  * </ol>
- * One daemon thread sweeps at a fixed interval, whatever the number of processes. The reaper installs no
+ * The checks live in {@code ReapRules}, the memory of descendants in {@code DescendantWatcher}. One daemon
+ * thread sweeps at a fixed interval (at least {@value #MINIMUM_SWEEP_MILLIS} ms), whatever the number of
+ * processes. The reaper installs no
  * {@code SIGCHLD} handler and never ignores {@code SIGCHLD}.
  */
 public final class OrphanReaper implements AutoCloseable {
@@ -60,8 +59,8 @@ public final class OrphanReaper implements AutoCloseable {
 	/** How often descendants of the JVM's children are recorded, to recognise them once orphaned. */
 	private static final long WATCH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** At most this many descendants are watched, so a huge tree cannot make a sweep expensive. */
-	private static final int WATCH_LIMIT = 5_000;
+	/** The shortest sweep interval: shorter ones would keep the reaper thread busy for nothing. */
+	static final long MINIMUM_SWEEP_MILLIS = 1;
 
 	private final OperatingSystem os;
 
@@ -71,28 +70,15 @@ public final class OrphanReaper implements AutoCloseable {
 
 	private final Duration sweepInterval;
 
-	private final long minimumAgeNanos;
-
-	private final int historySize;
-
-	private final LongPredicate owned;
-
-	private final JdkWaiters jdkWaiters = new JdkWaiters();
-
 	private final List<ReaperListener> listeners = new CopyOnWriteArrayList<>();
 
-	private final Deque<ReapedProcess> history = new ArrayDeque<>();
+	private final BoundedHistory<ReapedProcess> history;
 
 	private final AtomicLong reaped = new AtomicLong();
 
-	/** Zombie candidates: identity to when first seen as a zombie (nanoTime). Reaper thread only. */
-	private final Map<ProcessId, Long> zombiesSince = new HashMap<>();
+	private final DescendantWatcher watcher;
 
-	/** When each zombie candidate was first seen, for reports; written by the reaper thread only. */
-	private final Map<Long, Instant> zombiesSeenAt = new java.util.concurrent.ConcurrentHashMap<>();
-
-	/** Descendants seen alive with a parent other than the JVM, with their command. Reaper thread only. */
-	private Map<ProcessId, List<String>> watched = new HashMap<>();
+	private final ReapRules rules;
 
 	private volatile Instant lastSweep;
 
@@ -115,9 +101,11 @@ public final class OrphanReaper implements AutoCloseable {
 		this.mode = builder.mode;
 		this.subreaperWanted = builder.subreaper;
 		this.sweepInterval = builder.sweepInterval;
-		this.minimumAgeNanos = builder.minimumAge.toNanos();
-		this.historySize = builder.historySize;
-		this.owned = builder.owned;
+		this.history = new BoundedHistory<>(builder.historySize);
+		this.watcher = new DescendantWatcher(builder.os);
+		JdkWaiters jdkWaiters = new JdkWaiters();
+		this.rules = new ReapRules(builder.os, builder.owned, builder.minimumAge.toNanos(), jdkWaiters::waitingFor,
+				this.watcher::wasSeenUnderAnotherParent);
 	}
 
 	/**
@@ -194,9 +182,7 @@ public final class OrphanReaper implements AutoCloseable {
 	 * @return the history
 	 */
 	public List<ReapedProcess> history() {
-		synchronized (this.history) {
-			return List.copyOf(this.history);
-		}
+		return this.history.list();
 	}
 
 	/**
@@ -205,7 +191,7 @@ public final class OrphanReaper implements AutoCloseable {
 	 * @return when it was first seen, or empty when the reaper does not know it (inactive, or owned)
 	 */
 	public Optional<Instant> zombieSince(long pid) {
-		return Optional.ofNullable(this.zombiesSeenAt.get(pid));
+		return this.rules.zombieSince(pid);
 	}
 
 	/**
@@ -244,12 +230,12 @@ public final class OrphanReaper implements AutoCloseable {
 			long now = System.nanoTime();
 			if (now - previous > Math.max(5 * intervalNanos, intervalNanos + TimeUnit.MILLISECONDS.toNanos(500))) {
 				// the whole JVM stood still (GC, suspend): the JDK's reaper threads did too, so ages restart
-				this.zombiesSince.replaceAll((id, since) -> now);
+				this.rules.paused(now);
 			}
 			previous = now;
 			try {
 				if (now - lastWatch >= WATCH_NANOS) {
-					watchDescendants();
+					this.watcher.look();
 					lastWatch = now;
 				}
 				sweep(now);
@@ -267,94 +253,29 @@ public final class OrphanReaper implements AutoCloseable {
 		}
 	}
 
-	/** One sweep; package visible for tests that drive it directly. */
-	void sweep(long now) {
-		if (this.os.anyZombieChild().isEmpty()) {
-			this.zombiesSince.clear();
-			this.zombiesSeenAt.clear();
-			return;
-		}
-		long self = this.os.currentPid();
-		List<Long> children = this.os.threadChildren(self, self).orElseGet(() -> this.os.children(self));
-		Set<ProcessId> zombies = new HashSet<>();
-		List<ProcessInfo> candidates = new ArrayList<>();
-		for (long pid : children) {
-			Optional<ProcessInfo> info = this.os.process(pid);
-			if (info.isEmpty() || !info.get().isZombie() || this.owned.test(pid)) {
-				continue;
-			}
-			zombies.add(info.get().id());
-			if (this.zombiesSince.putIfAbsent(info.get().id(), now) == null) {
-				this.zombiesSeenAt.put(pid, Instant.now());
-			}
-			candidates.add(info.get());
-		}
-		this.zombiesSince.keySet().retainAll(zombies);
-		Set<Long> zombiePids = new HashSet<>();
-		zombies.forEach((id) -> zombiePids.add(id.pid()));
-		this.zombiesSeenAt.keySet().retainAll(zombiePids);
-		if (candidates.isEmpty()) {
-			return;
-		}
-		Set<Long> waitedByJdk = this.jdkWaiters.pids();
-		for (ProcessInfo zombie : candidates) {
-			if (waitedByJdk.contains(zombie.pid())) {
-				continue;
-			}
-			boolean orphanForSure = this.watched.containsKey(zombie.id());
-			boolean oldEnough = now - this.zombiesSince.get(zombie.id()) >= this.minimumAgeNanos;
-			if ((orphanForSure || oldEnough) && this.os.isReapable(zombie.pid())) {
-				this.os.reap(zombie.pid()).ifPresent((status) -> recordReaped(zombie, status));
-				this.zombiesSince.remove(zombie.id());
-			}
-		}
+	/** Tells whether the descendant watcher has recorded this pid; for tests. */
+	boolean watches(long pid) {
+		return this.watcher.watches(pid);
 	}
 
-	/**
-	 * Records the live descendants of the JVM's children, that is every process whose parent is not the JVM:
-	 * one of them that later shows up as a zombie child of the JVM was orphaned, and its command is known.
-	 */
-	void watchDescendants() {
-		long self = this.os.currentPid();
-		Map<ProcessId, List<String>> seen = new HashMap<>();
-		Deque<Long> queue = new ArrayDeque<>(this.os.children(self));
-		Set<Long> visited = new HashSet<>(queue);
-		while (!queue.isEmpty() && seen.size() < WATCH_LIMIT) {
-			long parent = queue.poll();
-			for (long child : this.os.children(parent)) {
-				if (visited.add(child)) {
-					this.os.process(child)
-						.filter(ProcessInfo::isAlive)
-						.filter((info) -> info.parentPid() != self)
-						.ifPresent((info) -> seen.put(info.id(), info.command()));
-					queue.add(child);
-				}
+	/** One sweep; package visible for tests that drive it directly. */
+	void sweep(long now) {
+		for (ProcessInfo zombie : this.rules.reapable(now)) {
+			// 7. waitable now, then reap that one pid (ECHILD: someone else reaped it first, fine)
+			if (this.os.isReapable(zombie.pid())) {
+				this.os.reap(zombie.pid()).ifPresent((status) -> recordReaped(zombie, status));
+				this.rules.forget(zombie.id());
 			}
 		}
-		// keep what was watched before and is now a zombie child of the JVM, so it can still be recognised
-		for (Map.Entry<ProcessId, List<String>> entry : this.watched.entrySet()) {
-			if (!seen.containsKey(entry.getKey()) && this.os.process(entry.getKey().pid())
-				.filter((info) -> info.startTime() == entry.getKey().startTime())
-				.isPresent()) {
-				seen.put(entry.getKey(), entry.getValue());
-			}
-		}
-		this.watched = seen;
 	}
 
 	private void recordReaped(ProcessInfo zombie, ExitStatus status) {
-		List<String> command = this.watched.getOrDefault(zombie.id(), zombie.command());
-		this.watched.remove(zombie.id());
-		ReapedProcess process = new ReapedProcess(zombie.pid(), command, status, Instant.now());
+		List<String> command = this.watcher.command(zombie.id()).orElse(zombie.command());
+		this.watcher.forget(zombie.id());
+		OptionalInt exitCode = status.killedBySignal() ? OptionalInt.empty() : OptionalInt.of(status.exitCode());
+		ReapedProcess process = new ReapedProcess(zombie.pid(), command, exitCode, status.signal(), Instant.now());
 		this.reaped.incrementAndGet();
-		if (this.historySize > 0) {
-			synchronized (this.history) {
-				this.history.addFirst(process);
-				while (this.history.size() > this.historySize) {
-					this.history.removeLast();
-				}
-			}
-		}
+		this.history.add(process);
 		logger.debug("Reaped orphan {} {} ({})", process.pid(), process.command(), status);
 		for (ReaperListener listener : this.listeners) {
 			try {
@@ -412,11 +333,18 @@ public final class OrphanReaper implements AutoCloseable {
 
 		/**
 		 * The interval between sweeps (100 ms by default).
-		 * @param interval a positive duration
+		 * @param interval at least 1 ms
 		 * @return this builder
+		 * @throws IllegalArgumentException when shorter than 1 ms (a shorter interval would spin the reaper
+		 * thread)
 		 */
 		public Builder sweepInterval(Duration interval) {
-			this.sweepInterval = Require.positive(interval, "sweepInterval");
+			Require.positive(interval, "sweepInterval");
+			if (interval.compareTo(Duration.ofMillis(MINIMUM_SWEEP_MILLIS)) < 0) {
+				throw new IllegalArgumentException("sweepInterval must be at least " + MINIMUM_SWEEP_MILLIS
+						+ " ms (a shorter one spins the reaper thread), was " + interval);
+			}
+			this.sweepInterval = interval;
 			return this;
 		}
 

@@ -20,8 +20,13 @@ import dev.managedprocesses.os.ProcessTable;
  * Runs one reaper scenario in a JVM of its own (started by {@link ReaperTests} as a child subreaper, or as
  * PID 1 of a new PID namespace) and prints one line {@code RESULT key=value ...} for the test to check.
  * <p>
- * {@code orphans N on|off}: a shell leaves N background {@code sleep}s behind and exits, so they are
- * re-parented to this JVM and become its zombies; reports the zombies left and how long reaping took.
+ * {@code orphans N on|off}: a shell leaves N background helpers behind and exits, so they are re-parented to
+ * this JVM; they wait on an {@link OrphanGate} until all of them are counted, then sleep briefly and become
+ * its zombies; reports the zombies left and how long reaping took.
+ * <p>
+ * {@code jdkpoll}: {@code ProcessHandle.of(G).onExit()} called while G is a grandchild (the JDK then only
+ * polls whether G is alive), then G is orphaned to this JVM and exits: the reaper must reap it, and
+ * {@code onExit()} must complete; reports both.
  * <p>
  * {@code exitcodes N plain|factory}: N children with varied exit codes, started from pool threads and from
  * short-lived threads, a third leaving an orphan, while the reaper sweeps at a 10 ms interval, CPU burners
@@ -42,6 +47,7 @@ public final class ReaperScenario {
 			case "orphans" -> orphans(os, Integer.parseInt(args[1]), args[2].equals("on"));
 			case "exitcodes" -> exitCodes(os, Integer.parseInt(args[1]), args[2].equals("factory"));
 			case "watched" -> watched(os);
+			case "jdkpoll" -> jdkPoll(os);
 			default -> throw new IllegalArgumentException(args[0]);
 		};
 		System.out.println("RESULT " + result);
@@ -52,11 +58,18 @@ public final class ReaperScenario {
 	private static String orphans(OperatingSystem os, int count, boolean reaperOn) throws Exception {
 		OrphanReaper reaper = OrphanReaper.builder(os).mode(reaperOn ? ReaperMode.ALWAYS : ReaperMode.NEVER).historySize(10).build();
 		reaper.start();
-		// the orphans outlive the loop that starts them, so all of them are orphaned when the shell exits
-		Process maker = new ProcessBuilder("sh", "-c", "i=0; while [ $i -lt " + count
-				+ " ]; do sleep 3 & i=$((i+1)); done; exit 0").start();
+		// the orphans block on a fifo that this JVM holds open for writing, so they all exist (and are all
+		// orphaned once the maker exits) however slowly the maker forks; closing the gate releases them
+		OrphanGate gate = OrphanGate.open();
+		Process maker = new ProcessBuilder("sh", "-c", "exec 4<'" + gate.path() + "'; i=0; while [ $i -lt " + count
+				+ " ]; do ( read _ <&4; exec sleep 0.2 ) & i=$((i+1)); done; exit 0").start();
 		int makerExit = maker.waitFor();
+		long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (liveChildren(os) < count && System.nanoTime() < waitUntil) {
+			Thread.sleep(20);
+		}
 		int orphaned = liveChildren(os);
+		gate.release();
 		// wait until every orphan has exited (each is then a zombie or already reaped), and time from there
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (liveChildren(os) > 0 && System.nanoTime() < deadline) {
@@ -77,7 +90,7 @@ public final class ReaperScenario {
 		}
 		long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		long reaped = reaper.status().reaped();
-		String firstCommand = reaper.history().isEmpty() ? "none" : String.join("_", reaper.history().get(0).command());
+		String firstCommand = firstCommand(reaper);
 		reaper.close();
 		return "makerExit=" + makerExit + " orphaned=" + orphaned + " zombies=" + zombies + " reaped=" + reaped + " tookMs=" + tookMs
 				+ " command=" + firstCommand;
@@ -90,20 +103,90 @@ public final class ReaperScenario {
 	private static String watched(OperatingSystem os) throws Exception {
 		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).minimumAge(Duration.ofSeconds(5)).build();
 		reaper.start();
-		// the parent lives long enough for the reaper to watch its child (it looks every second)
-		Process parent = new ProcessBuilder("sh", "-c", "sleep 2.5 & sleep 2.2").start();
+		// the grandchild (cat) runs until the gate is released; its parent until its stdin closes: the parent
+		// is let go once the reaper has watched the grandchild, whatever the machine's speed
+		OrphanGate gate = OrphanGate.open();
+		Process parent = new ProcessBuilder("sh", "-c",
+				"exec 4<'" + gate.path() + "'; cat <&4 >/dev/null & echo $!; exec 4<&-; read _; exit 0").start();
+		long grandchild;
+		try (java.io.BufferedReader reader = new java.io.BufferedReader(
+				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+			grandchild = Long.parseLong(reader.readLine().trim());
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+		while (!reaper.watches(grandchild) && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
+		parent.getOutputStream().close();
 		parent.waitFor();
-		long orphanExit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		gate.release();
+		long orphanExit = System.nanoTime();
+		deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (reaper.status().reaped() == 0 && System.nanoTime() < deadline) {
 			Thread.sleep(10);
 		}
 		long afterExitMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - orphanExit);
-		String command = reaper.history().isEmpty() ? "none" : String.join("_", reaper.history().get(0).command());
+		String command = firstCommand(reaper);
 		String result = "reaped=" + reaper.status().reaped() + " afterExitMs=" + afterExitMs + " command=" + command
 				+ " zombies=" + zombieChildren(os);
 		reaper.close();
 		return result;
+	}
+
+	private static String jdkPoll(OperatingSystem os) throws Exception {
+		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).build();
+		reaper.start();
+		OrphanGate gate = OrphanGate.open();
+		// G waits on the gate; its parent waits for its stdin to close: no step depends on timing
+		Process parent = new ProcessBuilder("sh", "-c",
+				"exec 4<'" + gate.path() + "'; ( read _ <&4; exit 5 ) & echo $!; exec 4<&-; read _; exit 0").start();
+		long grandchild;
+		try (java.io.BufferedReader reader = new java.io.BufferedReader(
+				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+			grandchild = Long.parseLong(reader.readLine().trim());
+			java.util.concurrent.CompletableFuture<ProcessHandle> onExit = ProcessHandle.of(grandchild)
+				.orElseThrow()
+				.onExit();
+			String threadName = "process reaper (pid " + grandchild + ")";
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+			while (!polling(threadName) && System.nanoTime() < deadline) {
+				Thread.sleep(10);
+			}
+			boolean wasPolling = polling(threadName);
+			parent.getOutputStream().close();
+			int parentExit = parent.waitFor();
+			// G is now an orphan of this JVM, still alive; let it exit
+			gate.release();
+			boolean completed;
+			try {
+				onExit.get(60, TimeUnit.SECONDS);
+				completed = true;
+			}
+			catch (java.util.concurrent.TimeoutException ex) {
+				completed = false;
+			}
+			String command = firstCommand(reaper);
+			int exitValue = reaper.history().isEmpty() ? -1 : reaper.history().get(0).exitValue();
+			String result = "polling=" + wasPolling + " parentExit=" + parentExit + " onExitCompleted=" + completed
+					+ " reaped=" + reaper.status().reaped() + " exitValue=" + exitValue + " zombies="
+					+ zombieChildren(os) + " command=" + command;
+			reaper.close();
+			return result;
+		}
+	}
+
+	/** The command of the newest reaped orphan, as one token for the RESULT line. */
+	private static String firstCommand(OrphanReaper reaper) {
+		return reaper.history().isEmpty() ? "none"
+				: String.join("_", reaper.history().get(0).command()).replaceAll("\\s", "_");
+	}
+
+	private static boolean polling(String threadName) {
+		return Thread.getAllStackTraces()
+			.entrySet()
+			.stream()
+			.anyMatch((entry) -> entry.getKey().getName().equals(threadName)
+					&& JdkWaiters.isPollingNonChild(entry.getValue()));
 	}
 
 	private static String exitCodes(OperatingSystem os, int count, boolean throughFactory) throws Exception {

@@ -44,7 +44,10 @@ class JobsController {
 		return accepted(process);
 	}
 
-	/** A script that backgrounds helpers and exits at once: the helpers are orphaned and come to this JVM. */
+	/**
+	 * A script that backgrounds helpers and exits at once: the helpers are orphaned and come to this JVM. Once
+	 * all of them exist, each sleeps the given seconds.
+	 */
 	@PostMapping("/orphans")
 	ResponseEntity<Job> orphans(@RequestParam(defaultValue = "10") int count,
 			@RequestParam(defaultValue = "1") double seconds) {
@@ -54,7 +57,10 @@ class JobsController {
 		if (!(seconds > 0 && seconds <= 3600)) {
 			throw new IllegalArgumentException("seconds must be more than 0 and at most 3600, was " + seconds);
 		}
-		String script = "i=0; while [ $i -lt " + count + " ]; do sleep " + seconds + " & i=$((i+1)); done; exit 0";
+		// Every helper blocks reading a fifo until the maker and every other helper has closed its write end,
+		// that is until all of them exist: only then does each one's clock start, however slowly the maker forks.
+		String script = "gate=$(mktemp -u); mkfifo \"$gate\" && exec 3<>\"$gate\" 4<\"$gate\" && rm \"$gate\"; i=0; while [ $i -lt "
+				+ count + " ]; do ( exec 3>&-; read _ <&4; exec sleep " + seconds + " ) & i=$((i+1)); done; exit 0";
 		return accepted(this.processes.command("sh", "-c", script).name("orphan-maker").discardOutput().start());
 	}
 

@@ -17,12 +17,18 @@ final class OrphanScenario {
 
 	static final int ORPHANS = 200;
 
+	static final int ORPHAN_SECONDS = 5;
+
 	private OrphanScenario() {
 	}
 
-	/** Starts the orphans and waits until the endpoint lists them as live unmanaged children of PID 1. */
+	/**
+	 * Starts the orphans and waits until the endpoint lists them as live unmanaged children of PID 1. The job's
+	 * helpers start their sleep only once all of them exist, so the window to see them all is the full
+	 * {@value #ORPHAN_SECONDS} seconds however slowly the machine forks.
+	 */
 	static void makeOrphans(Http http) throws Exception {
-		HttpResponse<String> started = http.post("/jobs/orphans?count=" + ORPHANS + "&seconds=2");
+		HttpResponse<String> started = http.post("/jobs/orphans?count=" + ORPHANS + "&seconds=" + ORPHAN_SECONDS);
 		assertThat(started.statusCode()).isEqualTo(202);
 		await().atMost(20, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS).untilAsserted(() -> {
 			String body = http.get("/actuator/processes").body();

@@ -173,7 +173,7 @@ public class ProcessesEndpoint {
 		}
 		for (ReapedProcess orphan : this.reaper.history()) {
 			recent.add(new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
-					"REAPED", orphan.status().exitCode(), false, null, orphan.reapedAt().toString(), null));
+					"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null));
 		}
 		recent.sort(Comparator.comparing(Finished::endedAt).reversed());
 		return recent;

@@ -1,0 +1,258 @@
+package dev.managedprocesses.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.managedprocesses.os.ExitStatus;
+import dev.managedprocesses.os.LinuxOperatingSystem;
+import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.os.PinnedProcess;
+import dev.managedprocesses.os.ProcessId;
+import dev.managedprocesses.os.ProcessInfo;
+import dev.managedprocesses.os.ProcessTable;
+import dev.managedprocesses.os.Signal;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The tree stopper with real processes: members are pinned and signalled through their pins, every pin is
+ * released when the stop ends, and the stop loop reads no command lines.
+ */
+class TreeStopperTests {
+
+	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+	private final CountingOperatingSystem os = new CountingOperatingSystem(OperatingSystem.current());
+
+	private final List<Process> started = new ArrayList<>();
+
+	@BeforeEach
+	void linuxOnly() {
+		assumeTrue(OperatingSystem.current() instanceof LinuxOperatingSystem, "needs Linux with /proc");
+	}
+
+	@AfterEach
+	void cleanUp() throws Exception {
+		for (Process process : this.started) {
+			process.descendants().forEach(ProcessHandle::destroyForcibly);
+			process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		this.scheduler.shutdownNow();
+	}
+
+	@Test
+	void stopsEveryMemberThroughPinsAndReleasesThem() throws Exception {
+		long pidfdsBefore = pidfds();
+		Process root = start("sh", "-c", "sleep 30.7 & sleep 30.8 & wait");
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.os.children(root.pid()).size() == 2);
+		List<Long> members = new ArrayList<>(this.os.children(root.pid()));
+		TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
+		TreeStopper.Tree tree = new TreeStopper.Tree(this.os.process(root.pid()).orElseThrow().id(), (marker) -> false);
+		ProcessTable table = ProcessTable.read(this.os);
+		assertThat(stopper.members(List.of(tree), table).get(tree)).extracting(ProcessInfo::pid)
+			.containsExactlyInAnyOrderElementsOf(members);
+		stopper.stop(List.of(tree), Duration.ofSeconds(20)).get(60, TimeUnit.SECONDS);
+		assertThat(tree.killed()).as("every member obeyed SIGTERM").isFalse();
+		assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		for (long member : members) {
+			assertThat(this.os.process(member).filter(ProcessInfo::isAlive)).as("member " + member).isEmpty();
+		}
+		assertThat(this.os.pins.get()).as("members pinned").isGreaterThanOrEqualTo(3);
+		assertThat(this.os.unclosedPins()).as("every pin released").isZero();
+		assertThat(pidfds()).as("no pidfd left open").isEqualTo(pidfdsBefore);
+		assertThat(this.os.fullReads.get()).as("the stop loop read command lines").isEqualTo(1);
+		assertThat(this.os.briefReads.get()).isPositive();
+	}
+
+	@Test
+	void killsWhatIgnoresSigtermAfterTheGracePeriod() throws Exception {
+		Process root = start("sh", "-c", "trap '' TERM; sleep 30.9 & wait; wait");
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.os.children(root.pid()).size() == 1);
+		TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
+		TreeStopper.Tree tree = new TreeStopper.Tree(this.os.process(root.pid()).orElseThrow().id(), (marker) -> false);
+		stopper.stop(List.of(tree), Duration.ofMillis(300)).get(60, TimeUnit.SECONDS);
+		assertThat(tree.killed()).isTrue();
+		assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.os.unclosedPins()).isZero();
+	}
+
+	private Process start(String... command) throws Exception {
+		Process process = new ProcessBuilder(command).start();
+		this.started.add(process);
+		return process;
+	}
+
+	static long pidfds() throws Exception {
+		try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+			return fds.filter((fd) -> {
+				try {
+					return Files.readSymbolicLink(fd).toString().contains("pidfd");
+				}
+				catch (Exception ex) {
+					return false;
+				}
+			}).count();
+		}
+	}
+
+	/** The real operating system, counting table reads and pins. */
+	static final class CountingOperatingSystem implements OperatingSystem {
+
+		private final OperatingSystem os;
+
+		final AtomicInteger fullReads = new AtomicInteger();
+
+		final AtomicInteger briefReads = new AtomicInteger();
+
+		final AtomicInteger pins = new AtomicInteger();
+
+		private final AtomicInteger closedPins = new AtomicInteger();
+
+		CountingOperatingSystem(OperatingSystem os) {
+			this.os = os;
+		}
+
+		int unclosedPins() {
+			return this.pins.get() - this.closedPins.get();
+		}
+
+		@Override
+		public Optional<PinnedProcess> pin(ProcessId process) {
+			return this.os.pin(process).map((pin) -> {
+				this.pins.incrementAndGet();
+				return new PinnedProcess() {
+
+					private boolean closed;
+
+					@Override
+					public ProcessId id() {
+						return pin.id();
+					}
+
+					@Override
+					public boolean signal(Signal signal) {
+						return pin.signal(signal);
+					}
+
+					@Override
+					public void close() {
+						if (!this.closed) {
+							this.closed = true;
+							CountingOperatingSystem.this.closedPins.incrementAndGet();
+						}
+						pin.close();
+					}
+
+				};
+			});
+		}
+
+		@Override
+		public List<ProcessInfo> processes() {
+			this.fullReads.incrementAndGet();
+			return this.os.processes();
+		}
+
+		@Override
+		public List<ProcessInfo> processesWithoutCommandLines() {
+			this.briefReads.incrementAndGet();
+			return this.os.processesWithoutCommandLines();
+		}
+
+		@Override
+		public String description() {
+			return this.os.description();
+		}
+
+		@Override
+		public long currentPid() {
+			return this.os.currentPid();
+		}
+
+		@Override
+		public boolean canSeeZombies() {
+			return this.os.canSeeZombies();
+		}
+
+		@Override
+		public boolean canReap() {
+			return this.os.canReap();
+		}
+
+		@Override
+		public List<String> limitations() {
+			return this.os.limitations();
+		}
+
+		@Override
+		public Optional<ProcessInfo> process(long pid) {
+			return this.os.process(pid);
+		}
+
+		@Override
+		public List<Long> children(long pid) {
+			return this.os.children(pid);
+		}
+
+		@Override
+		public Optional<List<Long>> threadChildren(long pid, long tid) {
+			return this.os.threadChildren(pid, tid);
+		}
+
+		@Override
+		public Optional<String> environmentVariable(long pid, String name) {
+			return this.os.environmentVariable(pid, name);
+		}
+
+		@Override
+		public boolean signal(ProcessId process, Signal signal) {
+			throw new AssertionError("the stopper signals through pins only");
+		}
+
+		@Override
+		public boolean isPidOne() {
+			return this.os.isPidOne();
+		}
+
+		@Override
+		public boolean setChildSubreaper(boolean enabled) {
+			return this.os.setChildSubreaper(enabled);
+		}
+
+		@Override
+		public boolean isChildSubreaper() {
+			return this.os.isChildSubreaper();
+		}
+
+		@Override
+		public OptionalLong anyZombieChild() {
+			return this.os.anyZombieChild();
+		}
+
+		@Override
+		public boolean isReapable(long pid) {
+			return this.os.isReapable(pid);
+		}
+
+		@Override
+		public Optional<ExitStatus> reap(long pid) {
+			return this.os.reap(pid);
+		}
+
+	}
+
+}
