@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,44 @@ class PidNamespaceIT {
 		OrphanScenario.makeOrphans(http);
 		OrphanScenario.assertZombiesStay(http);
 		assertThat(PidNamespaces.zombies(namespace)).isEqualTo(OrphanScenario.ORPHANS);
+	}
+
+	/**
+	 * A supervised service whose every run leaves an orphan and fails: the service is restarted again and again,
+	 * each run's orphan is re-parented to the JVM (PID 1) and reaped, and no zombie accumulates across restarts.
+	 * The orphan lives until its parent, the service's root, is gone (it polls for it), so it is an orphan
+	 * however slowly the machine runs.
+	 */
+	@Test
+	void reapsTheOrphansOfAServiceAcrossItsRestarts() throws Exception {
+		String orphanScript = "p=$$; sh -c \"while kill -0 $p 2>/dev/null; do sleep 0.05; done; sleep 0.2\" & exit 3";
+		Http http = start("--managed-processes.services.orphaner.command[0]=sh",
+				"--managed-processes.services.orphaner.command[1]=-c",
+				"--managed-processes.services.orphaner.command[2]=" + orphanScript,
+				"--managed-processes.services.orphaner.restart=on-failure",
+				"--managed-processes.services.orphaner.restart-delay=200ms",
+				"--managed-processes.services.orphaner.max-restart-delay=200ms",
+				"--managed-processes.services.orphaner.max-restarts=1000",
+				"--managed-processes.services.orphaner.wait-for-ready=false");
+		long jvm = jvmHostPid();
+		String namespace = PidNamespaces.namespaceOf(jvm);
+		await().atMost(60, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
+			String service = http.get("/actuator/services/orphaner").body();
+			assertThat(JsonPath.<Integer>read(service, "$.restarts")).isGreaterThanOrEqualTo(5);
+			String processes = http.get("/actuator/processes").body();
+			assertThat(JsonPath.<Integer>read(processes, "$.reaper.reaped")).isGreaterThanOrEqualTo(5);
+		});
+		// restarts go on and every run's orphan is reaped: zombies never pile up while the reaped count grows
+		int reapedBefore = JsonPath.read(http.get("/actuator/processes").body(), "$.reaper.reaped");
+		for (int i = 0; i < 10; i++) {
+			assertThat(PidNamespaces.zombies(namespace)).as("zombies in the namespace").isLessThanOrEqualTo(10);
+			Thread.sleep(300);
+		}
+		await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(JsonPath.<Integer>read(http.get("/actuator/processes").body(),
+					"$.reaper.reaped")).isGreaterThanOrEqualTo(reapedBefore + 3));
+		String service = http.get("/actuator/services/orphaner").body();
+		assertThat(JsonPath.<String>read(service, "$.state")).isIn("STARTING", "READY", "BACKING_OFF");
 	}
 
 	private Http start(String... args) throws Exception {
