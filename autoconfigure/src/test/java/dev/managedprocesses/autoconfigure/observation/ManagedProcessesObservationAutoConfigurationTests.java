@@ -3,6 +3,8 @@ package dev.managedprocesses.autoconfigure.observation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
@@ -13,6 +15,8 @@ import dev.managedprocesses.ProcessStartException;
 import dev.managedprocesses.TestProcesses;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
 import io.micrometer.common.KeyValues;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistryAssert;
@@ -21,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -179,6 +184,21 @@ class ManagedProcessesObservationAutoConfigurationTests {
 	}
 
 	@Test
+	void bootsObservationPropertiesTurnItOff() {
+		ApplicationContextRunner boot = this.runner
+			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class))
+			.withUserConfiguration(RecordingHandlerConfiguration.class);
+		boot.run((context) -> {
+			context.getBean(ManagedProcessFactory.class).command("sh", "-c", "exit 0").run();
+			assertThat(context.getBean(RecordingHandler.class).names).containsExactly("managed.processes.execution");
+		});
+		boot.withPropertyValues("management.observations.enable.managed.processes=false").run((context) -> {
+			context.getBean(ManagedProcessFactory.class).command("sh", "-c", "exit 0").run();
+			assertThat(context.getBean(RecordingHandler.class).names).isEmpty();
+		});
+	}
+
+	@Test
 	void environmentNamesFollowOpenTelemetryEnvironmentCarriers() {
 		assertThat(ObservationProcessInterceptor.environmentName("traceparent")).isEqualTo("TRACEPARENT");
 		assertThat(ObservationProcessInterceptor.environmentName("tracestate")).isEqualTo("TRACESTATE");
@@ -191,6 +211,32 @@ class ManagedProcessesObservationAutoConfigurationTests {
 		@Bean
 		TestObservationRegistry observationRegistry() {
 			return TestObservationRegistry.create();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RecordingHandlerConfiguration {
+
+		@Bean
+		RecordingHandler recordingHandler() {
+			return new RecordingHandler();
+		}
+
+	}
+
+	static class RecordingHandler implements ObservationHandler<Observation.Context> {
+
+		final List<String> names = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onStop(Observation.Context context) {
+			this.names.add(context.getName());
+		}
+
+		@Override
+		public boolean supportsContext(Observation.Context context) {
+			return true;
 		}
 
 	}
