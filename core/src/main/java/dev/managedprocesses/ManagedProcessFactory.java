@@ -73,6 +73,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private final ProcessLauncher launcher;
 
+	/** See {@link Builder#interceptor(ProcessInterceptor)}. */
+	private final ProcessInterceptors interceptors;
+
 	private final String factoryId;
 
 	private final AtomicLong sequence = new AtomicLong();
@@ -102,6 +105,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		this.ownedCallbackPool = (builder.callbackExecutor != null) ? null : CallbackExecutor.newDefault();
 		this.callbackExecutor = (builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool;
 		this.preconditions = new StartPreconditions(this.os);
+		this.interceptors = new ProcessInterceptors(builder.interceptors);
 		this.launcher = new ProcessLauncher(this, this.listeners);
 		this.factoryId = this.os.currentPid() + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
 	}
@@ -280,6 +284,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		return this.callbackExecutor;
 	}
 
+	ProcessInterceptors interceptors() {
+		return this.interceptors;
+	}
+
 	ScheduledExecutorService scheduler() {
 		return this.scheduler;
 	}
@@ -332,6 +340,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	void finished(DefaultManagedProcess process, ProcessResult result) {
+		this.interceptors.finished(process, result);
 		this.registry.finished(process, result);
 		this.permits.release();
 		this.listeners.notify((listener) -> listener.finished(result));
@@ -386,6 +395,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		private final List<ProcessListener> listeners = new ArrayList<>();
 
 		private Executor callbackExecutor;
+
+		private final List<ProcessInterceptor> interceptors = new ArrayList<>();
 
 		private Builder() {
 		}
@@ -482,6 +493,18 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		 */
 		public Builder callbackExecutor(Executor executor) {
 			this.callbackExecutor = Objects.requireNonNull(executor, "callbackExecutor must not be null");
+			return this;
+		}
+
+		/**
+		 * Adds an interceptor, which sees every process from just before its spawn to its end and may add
+		 * environment variables for the child (observations and trace propagation use this). Interceptors are
+		 * called in the order they were added; see {@link ProcessInterceptor} for their threads.
+		 * @param interceptor the interceptor
+		 * @return this builder
+		 */
+		public Builder interceptor(ProcessInterceptor interceptor) {
+			this.interceptors.add(Objects.requireNonNull(interceptor, "interceptor must not be null"));
 			return this;
 		}
 

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import dev.managedprocesses.internal.FailureRecorder;
 import dev.managedprocesses.internal.Listeners;
+import dev.managedprocesses.internal.MdcLineLogger;
 import dev.managedprocesses.internal.StreamSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,12 +65,15 @@ final class ProcessLauncher {
 			FailureRecorder failures = new FailureRecorder();
 			Logger outputLogger = spec.logOutput() ? LoggerFactory.getLogger("dev.managedprocesses.output." + spec.name())
 					: null;
+			// logged lines carry process.name and process.pid in the MDC (the pid is bound after the spawn)
+			MdcLineLogger outputLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::info, spec.name()) : null;
+			MdcLineLogger errorLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::warn, spec.name()) : null;
 			StreamSink stdout = spec.output().isCaptured() ? new StreamSink(spec.output().captureLimit(),
-					spec.charset(), lines(spec.outputLines(), (outputLogger != null) ? outputLogger::info : null),
-					failures) : null;
+					spec.charset(), lines(spec.outputLines(), outputLog), failures) : null;
 			StreamSink stderr = spec.error().isCaptured() ? new StreamSink(spec.error().captureLimit(),
-					spec.charset(), lines(spec.errorLines(), (outputLogger != null) ? outputLogger::warn : null),
-					failures) : null;
+					spec.charset(), lines(spec.errorLines(), errorLog), failures) : null;
+			// interceptors (observations, trace propagation) see the start on the calling thread, last before the spawn
+			ProcessInterceptors.Interceptions intercepted = this.factory.interceptors().beforeStart(spec, environment);
 			Instant startedAt = Instant.now();
 			Process process;
 			try {
@@ -77,15 +81,22 @@ final class ProcessLauncher {
 			}
 			catch (IOException ex) {
 				ProcessStartException failure = new ProcessStartException(command, ex.getMessage(), ex);
+				intercepted.startFailed(failure);
 				this.listeners.notify((listener) -> listener.startFailed(command, failure));
 				throw failure;
+			}
+			if (outputLog != null) {
+				outputLog.bindPid(process.pid());
+				errorLog.bindPid(process.pid());
 			}
 			if (spec.input().isNone()) {
 				// closed at once, so a child that reads it gets end-of-file instead of hanging
 				closeQuietly(process.getOutputStream());
 			}
-			return new DefaultManagedProcess(this.factory, process, spec.name(), command, treeId, startedAt,
-					spec.gracePeriod(), stdout, stderr, failures, spec.charset());
+			DefaultManagedProcess managed = new DefaultManagedProcess(this.factory, process, spec.name(), command,
+					treeId, startedAt, spec.gracePeriod(), stdout, stderr, failures, spec.charset());
+			this.factory.interceptors().started(managed, intercepted);
+			return managed;
 		}
 		catch (IOException ex) {
 			throw new ProcessStartException(command, "cannot prepare standard input: " + ex.getMessage(), ex);

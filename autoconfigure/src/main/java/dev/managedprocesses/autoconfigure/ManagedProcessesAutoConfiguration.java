@@ -1,9 +1,11 @@
 package dev.managedprocesses.autoconfigure;
 
 import dev.managedprocesses.ManagedProcessFactory;
+import dev.managedprocesses.ProcessInterceptor;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -27,8 +29,12 @@ public final class ManagedProcessesAutoConfiguration {
 	// destroyed (after every lifecycle stop) is then a no-op, and covers a context whose refresh failed
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties) {
-		return ManagedProcessFactory.builder()
+	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties,
+			ObjectProvider<ProcessInterceptor> interceptors) {
+		ManagedProcessFactory.Builder builder = ManagedProcessFactory.builder();
+		// observations and trace propagation (see the observation package), in @Order
+		interceptors.orderedStream().forEach(builder::interceptor);
+		return builder
 			.operatingSystem(operatingSystem)
 			.defaultTimeout(properties.getDefaultTimeout())
 			.gracePeriod(properties.getGracePeriod())
