@@ -45,12 +45,14 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param ppid its parent's pid
 	 * @param managed whether a managed process
 	 * @param name the managed process's name, or {@code null}
+	 * @param service the supervised service this process runs, or {@code null}
 	 * @param command its command, sanitized
 	 * @param state RUNNING or STOPPING for a managed process, the kernel's state letter otherwise
 	 * @param startedAt when a managed process started, or {@code null}
 	 * @param descendants the live descendants of a managed process (empty for others)
 	 */
-	public record LiveProcess(long pid, long ppid, boolean managed, String name, List<String> command, String state,
+	public record LiveProcess(long pid, long ppid, boolean managed, String name, String service, List<String> command,
+			String state,
 			String startedAt, List<Descendant> descendants) {
 	}
 
@@ -99,6 +101,7 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 *
 	 * @param pid its pid
 	 * @param name its name
+	 * @param service the supervised service this process runs, or {@code null}
 	 * @param command its command, sanitized
 	 * @param state its state now
 	 * @param startedAt when it started
@@ -106,7 +109,7 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param result its result, once finished, else {@code null}
 	 * @param outputTail the last part of its captured output (masked unless values are shown)
 	 */
-	public record Detail(long pid, String name, List<String> command, String state, String startedAt,
+	public record Detail(long pid, String name, String service, List<String> command, String state, String startedAt,
 			List<Descendant> descendants, Finished result, String outputTail) implements OperationResponseBody {
 	}
 

@@ -1,5 +1,6 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +23,7 @@ import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Zombie;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReapedProcess;
 import dev.managedprocesses.reaper.ReaperStatus;
+import dev.managedprocesses.service.ManagedServices;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -40,10 +42,17 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <p>
  * Command lines hold secrets, so arguments after the executable are masked unless
  * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
- * Every request takes one {@link ProcessOverview} (one read of the process table) and maps it to JSON.
+ * <p>
+ * The tree is mapped from one {@link ProcessOverview} (one read of the process table) that concurrent callers
+ * share: a caller arriving while one is being taken waits for it, and an overview is reused for at most
+ * {@link #STALENESS_BOUND} while the set of managed processes is unchanged. A managed process that started or
+ * finished is therefore always listed at once; descendants, states and resource use may be up to that bound old.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
+
+	/** How old a shared overview may be when the managed processes have not changed. */
+	public static final Duration STALENESS_BOUND = Duration.ofMillis(1000);
 
 	private static final int OUTPUT_TAIL_CHARS = 4096;
 
@@ -55,6 +64,10 @@ public class ProcessesEndpoint {
 
 	private final Show showValues;
 
+	private final ManagedServices services;
+
+	private final SharedOverview<Described> shared;
+
 	/**
 	 * Creates the endpoint.
 	 * @param factory the factory
@@ -64,10 +77,26 @@ public class ProcessesEndpoint {
 	 */
 	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
+		this(factory, reaper, sanitizingFunctions, showValues, null);
+	}
+
+	/**
+	 * Creates the endpoint, naming the supervised service of each service's process.
+	 * @param factory the factory
+	 * @param reaper the reaper
+	 * @param sanitizingFunctions functions applied to each argument when values are shown
+	 * @param showValues when to show argument values
+	 * @param services the supervised services, or {@code null} when there are none
+	 */
+	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues, ManagedServices services) {
 		this.factory = factory;
 		this.reaper = reaper;
 		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
+		this.services = services;
+		this.shared = new SharedOverview<>(factory, STALENESS_BOUND,
+				(previous) -> ProcessOverview.take(factory, reaper), Described::new);
 	}
 
 	/**
@@ -104,13 +133,12 @@ public class ProcessesEndpoint {
 		return new StopResponse(pid, process.get().state().name());
 	}
 
-	/**
-	 * Describes the tree.
-	 * @param showUnsanitized whether argument values may be shown
-	 * @return the descriptor
-	 */
-	public ProcessesDescriptor describe(boolean showUnsanitized) {
-		ProcessOverview overview = ProcessOverview.take(this.factory, this.reaper);
+	ProcessesDescriptor describe(boolean showUnsanitized) {
+		return this.shared.get().describe(showUnsanitized);
+	}
+
+	private ProcessesDescriptor describe(ProcessOverview overview, List<ProcessResult> history,
+			List<ReapedProcess> reaped, boolean showUnsanitized) {
 		List<LiveProcess> live = new ArrayList<>();
 		for (ProcessOverview.ManagedTree tree : overview.managed()) {
 			Optional<ProcessSnapshot> root = tree.root();
@@ -121,11 +149,11 @@ public class ProcessesEndpoint {
 			ManagedProcess process = tree.process();
 			// a managed process the table missed (just started, or no /proc) is still listed
 			live.add(new LiveProcess(process.pid(), root.map(ProcessSnapshot::parentPid).orElse(overview.pid()), true,
-					process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
-					process.startedAt().toString(), describe(tree.descendants(), showUnsanitized)));
+					process.name(), serviceOf(process.pid()), this.sanitizer.sanitize(process.command(), showUnsanitized),
+					process.state().name(), process.startedAt().toString(), describe(tree.descendants(), showUnsanitized)));
 		}
 		for (ProcessSnapshot child : overview.otherChildren()) {
-			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null,
+			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null, null,
 					this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state().code()),
 					null, List.of()));
 		}
@@ -133,50 +161,51 @@ public class ProcessesEndpoint {
 		List<Zombie> zombies = overview.zombies()
 			.stream()
 			.map((zombie) -> new Zombie(zombie.process().pid(), zombie.process().parentPid(),
-					zombie.process().command(), zombie.since().map(Instant::toString).orElse(null)))
+					this.sanitizer.sanitize(zombie.process().command(), showUnsanitized),
+					zombie.since().map(Instant::toString).orElse(null)))
 			.toList();
 		return new ProcessesDescriptor(overview.pid(), overview.pidOne(), overview.subreaper(), overview.platform(),
 				overview.zombieDetection(), overview.limitations(), describe(overview.reaper().orElseThrow()), live,
-				zombies, recent(showUnsanitized));
+				zombies, recent(history, reaped, showUnsanitized));
 	}
 
-	/**
-	 * Describes one managed process.
-	 * @param pid the pid
-	 * @param showUnsanitized whether argument values and output may be shown
-	 * @return the detail, or {@code null} when no managed process has this pid
-	 */
-	public Detail detail(long pid, boolean showUnsanitized) {
+	Detail detail(long pid, boolean showUnsanitized) {
 		Optional<ManagedProcess> live = this.factory.find(pid);
 		if (live.isPresent()) {
 			ManagedProcess process = live.get();
 			String tail = this.sanitizer.sanitizeText("output", process.outputTail(OUTPUT_TAIL_CHARS), showUnsanitized);
-			return new Detail(pid, process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized),
-					process.state().name(), process.startedAt().toString(),
-					describe(process.descendants(), showUnsanitized), null, tail);
+			return new Detail(pid, process.name(), serviceOf(pid),
+					this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+					process.startedAt().toString(), describe(process.descendants(), showUnsanitized), null, tail);
 		}
 		return this.factory.history()
 			.stream()
 			.filter((result) -> result.pid() == pid)
 			.findFirst()
-			.map((result) -> new Detail(pid, result.name(), this.sanitizer.sanitize(result.command(), showUnsanitized),
-					result.outcome().name(), result.startedAt().toString(), List.of(),
-					describe(result, showUnsanitized), this.sanitizer.sanitizeText("output",
-							tail(result.stdout() + result.stderr()), showUnsanitized)))
+			.map((result) -> new Detail(pid, result.name(), null,
+					this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(),
+					result.startedAt().toString(), List.of(), describe(result, showUnsanitized),
+					this.sanitizer.sanitizeText("output", tail(result.stdout() + result.stderr()), showUnsanitized)))
 			.orElse(null);
 	}
 
-	private List<Finished> recent(boolean showUnsanitized) {
-		List<Finished> recent = new ArrayList<>();
-		for (ProcessResult result : this.factory.history()) {
-			recent.add(describe(result, showUnsanitized));
+	private String serviceOf(long pid) {
+		return (this.services != null) ? this.services.serviceOf(pid).orElse(null) : null;
+	}
+
+	private List<Finished> recent(List<ProcessResult> history, List<ReapedProcess> reaped, boolean showUnsanitized) {
+		List<TimedFinished> recent = new ArrayList<>(history.size() + reaped.size());
+		for (ProcessResult result : history) {
+			recent.add(new TimedFinished(result.endedAt(), describe(result, showUnsanitized)));
 		}
-		for (ReapedProcess orphan : this.reaper.history()) {
-			recent.add(new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
-					"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null));
+		for (ReapedProcess orphan : reaped) {
+			recent.add(new TimedFinished(orphan.reapedAt(),
+					new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
+							"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null)));
 		}
-		recent.sort(Comparator.comparing(Finished::endedAt).reversed());
-		return recent;
+		// by the instant: ISO strings are not chronological within a second (their fraction varies in length)
+		recent.sort(Comparator.comparing(TimedFinished::endedAt).reversed());
+		return recent.stream().map(TimedFinished::finished).toList();
 	}
 
 	private Finished describe(ProcessResult result, boolean showUnsanitized) {
@@ -202,6 +231,47 @@ public class ProcessesEndpoint {
 
 	private static String tail(String text) {
 		return (text.length() <= OUTPUT_TAIL_CHARS) ? text : text.substring(text.length() - OUTPUT_TAIL_CHARS);
+	}
+
+	private record TimedFinished(Instant endedAt, Finished finished) {
+
+	}
+
+	/**
+	 * One shared overview with the histories read with it, and its two descriptors (values shown or not), each
+	 * mapped once, on first use.
+	 */
+	private final class Described {
+
+		private final ProcessOverview overview;
+
+		private final List<ProcessResult> history;
+
+		private final List<ReapedProcess> reaped;
+
+		private volatile ProcessesDescriptor shown;
+
+		private volatile ProcessesDescriptor masked;
+
+		Described(ProcessOverview overview) {
+			this.overview = overview;
+			this.history = ProcessesEndpoint.this.factory.history();
+			this.reaped = ProcessesEndpoint.this.reaper.history();
+		}
+
+		synchronized ProcessesDescriptor describe(boolean showUnsanitized) {
+			if (showUnsanitized) {
+				if (this.shown == null) {
+					this.shown = ProcessesEndpoint.this.describe(this.overview, this.history, this.reaped, true);
+				}
+				return this.shown;
+			}
+			if (this.masked == null) {
+				this.masked = ProcessesEndpoint.this.describe(this.overview, this.history, this.reaped, false);
+			}
+			return this.masked;
+		}
+
 	}
 
 }
