@@ -12,12 +12,14 @@ import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.ResourceUsage;
 import dev.managedprocesses.ProcessSnapshot;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Descendant;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Finished;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.LiveProcess;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.ReaperDescriptor;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Resources;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Zombie;
 import dev.managedprocesses.reaper.OrphanReaper;
@@ -96,7 +98,9 @@ public class ProcessesEndpoint {
 		this.showValues = showValues;
 		this.services = services;
 		this.shared = new SharedOverview<>(factory, STALENESS_BOUND,
-				(previous) -> ProcessOverview.take(factory, reaper), Described::new);
+				(previous) -> (previous != null) ? ProcessOverview.take(factory, reaper, previous)
+						: ProcessOverview.take(factory, reaper),
+				Described::new);
 	}
 
 	/**
@@ -150,12 +154,14 @@ public class ProcessesEndpoint {
 			// a managed process the table missed (just started, or no /proc) is still listed
 			live.add(new LiveProcess(process.pid(), root.map(ProcessSnapshot::parentPid).orElse(overview.pid()), true,
 					process.name(), serviceOf(process.pid()), this.sanitizer.sanitize(process.command(), showUnsanitized),
-					process.state().name(), process.startedAt().toString(), describe(tree.descendants(), showUnsanitized)));
+					process.state().name(), process.startedAt().toString(), describe(tree.descendants(), showUnsanitized),
+					root.flatMap(ProcessSnapshot::resources).map(ProcessesEndpoint::describe).orElse(null),
+					tree.resources().map(ProcessesEndpoint::describe).orElse(null)));
 		}
 		for (ProcessSnapshot child : overview.otherChildren()) {
 			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null, null,
 					this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state().code()),
-					null, List.of()));
+					null, List.of(), null, null));
 		}
 		live.sort(Comparator.comparingLong(LiveProcess::pid));
 		List<Zombie> zombies = overview.zombies()
@@ -174,9 +180,22 @@ public class ProcessesEndpoint {
 		if (live.isPresent()) {
 			ManagedProcess process = live.get();
 			String tail = this.sanitizer.sanitizeText("output", process.outputTail(OUTPUT_TAIL_CHARS), showUnsanitized);
+			// the shared overview lists it (it is fresh for every change of the managed processes)
+			Optional<ProcessOverview.ManagedTree> tree = this.shared.get().overview.managed()
+				.stream()
+				.filter((each) -> each.process().pid() == pid)
+				.findFirst();
+			List<Descendant> descendants = tree.map((each) -> describe(each.descendants(), showUnsanitized))
+				.orElseGet(() -> describe(process.descendants(), showUnsanitized));
 			return new Detail(pid, process.name(), serviceOf(pid),
 					this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
-					process.startedAt().toString(), describe(process.descendants(), showUnsanitized), null, tail);
+					process.startedAt().toString(), descendants,
+					tree.flatMap(ProcessOverview.ManagedTree::root)
+						.flatMap(ProcessSnapshot::resources)
+						.map(ProcessesEndpoint::describe)
+						.orElse(null),
+					tree.flatMap(ProcessOverview.ManagedTree::resources).map(ProcessesEndpoint::describe).orElse(null),
+					null, tail);
 		}
 		return this.factory.history()
 			.stream()
@@ -184,7 +203,7 @@ public class ProcessesEndpoint {
 			.findFirst()
 			.map((result) -> new Detail(pid, result.name(), null,
 					this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(),
-					result.startedAt().toString(), List.of(), describe(result, showUnsanitized),
+					result.startedAt().toString(), List.of(), null, null, describe(result, showUnsanitized),
 					this.sanitizer.sanitizeText("output", tail(result.stdout() + result.stderr()), showUnsanitized)))
 			.orElse(null);
 	}
@@ -201,7 +220,7 @@ public class ProcessesEndpoint {
 		for (ReapedProcess orphan : reaped) {
 			recent.add(new TimedFinished(orphan.reapedAt(),
 					new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
-							"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null)));
+							"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null, null, null)));
 		}
 		// by the instant: ISO strings are not chronological within a second (their fraction varies in length)
 		recent.sort(Comparator.comparing(TimedFinished::endedAt).reversed());
@@ -212,13 +231,23 @@ public class ProcessesEndpoint {
 		return new Finished("managed", result.pid(), result.name(),
 				this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(), result.exitCode(),
 				result.killed(), result.startedAt().toString(), result.endedAt().toString(),
-				result.duration().toString());
+				result.duration().toString(), result.cpu().map(Duration::toMillis).orElse(null),
+				result.peakRssBytes().isPresent() ? result.peakRssBytes().getAsLong() : null);
+	}
+
+	private static Resources describe(ResourceUsage usage) {
+		return new Resources(usage.cpu().toMillis(),
+				usage.cpuPercent().isPresent() ? Math.round(usage.cpuPercent().getAsDouble() * 10) / 10.0 : null,
+				usage.rssBytes().isPresent() ? usage.rssBytes().getAsLong() : null,
+				usage.threads().isPresent() ? usage.threads().getAsInt() : null,
+				usage.openFiles().isPresent() ? usage.openFiles().getAsInt() : null);
 	}
 
 	private List<Descendant> describe(List<ProcessSnapshot> processes, boolean showUnsanitized) {
 		return processes.stream()
 			.map((process) -> new Descendant(process.pid(), process.parentPid(),
-					this.sanitizer.sanitize(process.command(), showUnsanitized), String.valueOf(process.state().code())))
+					this.sanitizer.sanitize(process.command(), showUnsanitized), String.valueOf(process.state().code()),
+					process.resources().map(ProcessesEndpoint::describe).orElse(null)))
 			.toList();
 	}
 
