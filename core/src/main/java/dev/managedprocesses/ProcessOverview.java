@@ -123,7 +123,8 @@ public final class ProcessOverview {
 
 	/**
 	 * Takes a lighter overview: the JVM's direct children only (each read on its own, not the whole process
-	 * table), and managed trees without descendants. Cheap enough for health checks and metric gauges.
+	 * table), and managed trees without descendants and without {@link ProcessSnapshot#resources()}. Cheap
+	 * enough for health checks and metric gauges.
 	 * @param factory the factory whose managed processes to describe
 	 * @param reaper the orphan reaper, for its status and the age of zombies
 	 * @return the overview, with {@link #descendantsIncluded()} {@code false}
@@ -170,8 +171,9 @@ public final class ProcessOverview {
 		List<ManagedTree> managed = new ArrayList<>();
 		for (DefaultManagedProcess process : live) {
 			ProcessInfo rootInfo = childByPid.get(process.pid());
+			// the light overview (health, gauges) skips resources: they cost a descriptor listing per process
 			Optional<ProcessSnapshot> root = Optional.ofNullable(rootInfo)
-				.map((info) -> ProcessSnapshot.of(info, os, usage(info, os, baseline, samples)));
+				.map((info) -> ProcessSnapshot.of(info, os, withDescendants ? usage(info, os, baseline, samples) : null));
 			if (rootInfo != null && rootInfo.isAlive()) {
 				process.resourceSamples.record(rootInfo.usage().cpuNanos(), os.peakResidentBytes(rootInfo.pid()));
 			}

@@ -15,6 +15,7 @@ import dev.managedprocesses.ProcessListener;
 import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.ProcessResult;
 import dev.managedprocesses.ResourceUsage;
+import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -78,6 +79,15 @@ public class ManagedProcessesMetrics implements MeterBinder {
 		return sums;
 	}
 
+	/** No zombie child at all is one {@code waitid(WNOWAIT)}; only otherwise are the JVM's children read. */
+	private int zombies() {
+		OperatingSystem os = this.factory.operatingSystem();
+		if (os.canReap() && os.anyZombieChild().isEmpty()) {
+			return 0;
+		}
+		return ProcessOverview.takeWithoutDescendants(this.factory, this.reaper).zombies().size();
+	}
+
 	private void registerResourceGauges(MeterRegistry registry, String name) {
 		if (!this.resourceGauges.add(name)) {
 			return;
@@ -107,7 +117,7 @@ public class ManagedProcessesMetrics implements MeterBinder {
 			.description("Live managed processes")
 			.register(registry);
 		Gauge.builder("managed.processes.zombies", this,
-				(metrics) -> ProcessOverview.takeWithoutDescendants(metrics.factory, metrics.reaper).zombies().size())
+				ManagedProcessesMetrics::zombies)
 			.description("Zombie children of this JVM")
 			.register(registry);
 		FunctionCounter.builder("managed.processes.reaped", this.reaper, (reaper) -> reaper.status().reaped())
