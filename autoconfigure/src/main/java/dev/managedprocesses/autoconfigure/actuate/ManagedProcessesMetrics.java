@@ -65,7 +65,8 @@ public class ManagedProcessesMetrics implements MeterBinder {
 		this.factory = factory;
 		this.reaper = reaper;
 		this.usageByName = new SharedOverview<>(factory, ProcessesEndpoint.STALENESS_BOUND,
-				(previous) -> ProcessOverview.take(factory, reaper), ManagedProcessesMetrics::usageByName);
+				(previous) -> ProcessOverview.take(factory, reaper),
+				(overview, previous) -> usageByName(overview));
 	}
 
 	private static Map<String, ResourceUsage> usageByName(ProcessOverview overview) {

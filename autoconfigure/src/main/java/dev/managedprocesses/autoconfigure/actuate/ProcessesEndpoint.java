@@ -46,9 +46,11 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
  * <p>
  * The tree is mapped from one {@link ProcessOverview} (one read of the process table) that concurrent callers
- * share: a caller arriving while one is being taken waits for it, and an overview is reused for at most
- * {@link #STALENESS_BOUND} while the set of managed processes is unchanged. A managed process that started or
- * finished is therefore always listed at once; descendants, states and resource use may be up to that bound old.
+ * share. While the set of managed processes is unchanged, an overview is reused for {@link #STALENESS_BOUND};
+ * after that callers still get it at once while a background thread takes the next one, so descendants, states
+ * and resource use may be up to that bound plus the time of one {@code /proc} pass old (never more than five
+ * bounds). A managed process that started or finished is always listed at once: callers then wait for a fresh
+ * overview, one taken for all of them.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
@@ -100,7 +102,7 @@ public class ProcessesEndpoint {
 		this.shared = new SharedOverview<>(factory, STALENESS_BOUND,
 				(previous) -> (previous != null) ? ProcessOverview.take(factory, reaper, previous)
 						: ProcessOverview.take(factory, reaper),
-				Described::new);
+				(overview, previous) -> new Described(overview, previous));
 	}
 
 	/**
@@ -282,10 +284,17 @@ public class ProcessesEndpoint {
 
 		private volatile ProcessesDescriptor masked;
 
-		Described(ProcessOverview overview) {
+		Described(ProcessOverview overview, Described previous) {
 			this.overview = overview;
 			this.history = ProcessesEndpoint.this.factory.history();
 			this.reaped = ProcessesEndpoint.this.reaper.history();
+			// map ahead what callers asked for last time: when taken in the background, nobody waits for it
+			if (previous != null && previous.shown != null) {
+				describe(true);
+			}
+			if (previous != null && previous.masked != null) {
+				describe(false);
+			}
 		}
 
 		synchronized ProcessesDescriptor describe(boolean showUnsanitized) {
