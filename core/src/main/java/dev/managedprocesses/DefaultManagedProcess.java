@@ -27,6 +27,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final ManagedProcessFactory factory;
 
+	final ResourceSamples resourceSamples = new ResourceSamples();
+
 	private final Process process;
 
 	private final long pid;
@@ -159,6 +161,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 		TreeStopper.Tree stoppedTree = this.tree;
 		ProcessResult processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCode,
 				stoppedTree != null && stoppedTree.killed(), out, err, truncated, this.startedAt, Instant.now(), this.failures.first());
+		processResult = this.resourceSamples.addTo(processResult);
 		this.state.set(outcome.toState());
 		this.factory.finished(this, processResult);
 		this.result.complete(processResult);

@@ -1,5 +1,6 @@
 package dev.managedprocesses;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +14,9 @@ import java.util.Set;
 
 import dev.managedprocesses.internal.TreeStopper;
 import dev.managedprocesses.os.OperatingSystem;
+import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
+import dev.managedprocesses.os.ProcessUsage;
 import dev.managedprocesses.os.ProcessTable;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperStatus;
@@ -59,8 +62,17 @@ public final class ProcessOverview {
 
 	private final ReaperStatus reaper;
 
+	/** CPU time of every member by identity, and when it was read: the start of the next interval. */
+	private final CpuSamples cpuSamples;
+
+	/** The samples CPU shares were computed against (the previous overview's, or an older one's). */
+	private final CpuSamples baseline;
+
 	private ProcessOverview(Instant takenAt, OperatingSystem os, boolean descendantsIncluded, List<ManagedTree> managed,
-			List<ProcessSnapshot> otherChildren, List<Zombie> zombies, ReaperStatus reaper) {
+			List<ProcessSnapshot> otherChildren, List<Zombie> zombies, ReaperStatus reaper, CpuSamples cpuSamples,
+			CpuSamples baseline) {
+		this.cpuSamples = cpuSamples;
+		this.baseline = baseline;
 		this.takenAt = takenAt;
 		this.pid = os.currentPid();
 		this.pidOne = os.isPidOne();
@@ -82,7 +94,22 @@ public final class ProcessOverview {
 	 * @return the overview
 	 */
 	public static ProcessOverview take(ManagedProcessFactory factory, OrphanReaper reaper) {
-		return take(factory, Objects.requireNonNull(reaper, "reaper must not be null"), true);
+		return take(factory, Objects.requireNonNull(reaper, "reaper must not be null"), true, null);
+	}
+
+	/**
+	 * Takes an overview with the descendants of every managed tree, and with each process's CPU share over the
+	 * interval since a previous overview ({@link ResourceUsage#cpuPercent()}). When the previous overview is
+	 * younger than {@link #MIN_CPU_INTERVAL}, the shares are computed against the one it used, so that the
+	 * clock-tick resolution of CPU times does not make them jump.
+	 * @param factory the factory whose managed processes to describe
+	 * @param reaper the orphan reaper, for its status and the age of zombies
+	 * @param previous the overview taken before, of the same factory
+	 * @return the overview
+	 */
+	public static ProcessOverview take(ManagedProcessFactory factory, OrphanReaper reaper, ProcessOverview previous) {
+		Objects.requireNonNull(previous, "previous must not be null");
+		return take(factory, Objects.requireNonNull(reaper, "reaper must not be null"), true, previous);
 	}
 
 	/**
@@ -91,21 +118,23 @@ public final class ProcessOverview {
 	 * @return the overview
 	 */
 	public static ProcessOverview take(ManagedProcessFactory factory) {
-		return take(factory, null, true);
+		return take(factory, null, true, null);
 	}
 
 	/**
 	 * Takes a lighter overview: the JVM's direct children only (each read on its own, not the whole process
-	 * table), and managed trees without descendants. Cheap enough for health checks and metric gauges.
+	 * table), and managed trees without descendants and without {@link ProcessSnapshot#resources()}. Cheap
+	 * enough for health checks and metric gauges.
 	 * @param factory the factory whose managed processes to describe
 	 * @param reaper the orphan reaper, for its status and the age of zombies
 	 * @return the overview, with {@link #descendantsIncluded()} {@code false}
 	 */
 	public static ProcessOverview takeWithoutDescendants(ManagedProcessFactory factory, OrphanReaper reaper) {
-		return take(factory, Objects.requireNonNull(reaper, "reaper must not be null"), false);
+		return take(factory, Objects.requireNonNull(reaper, "reaper must not be null"), false, null);
 	}
 
-	private static ProcessOverview take(ManagedProcessFactory factory, OrphanReaper reaper, boolean withDescendants) {
+	private static ProcessOverview take(ManagedProcessFactory factory, OrphanReaper reaper, boolean withDescendants,
+			ProcessOverview previous) {
 		Objects.requireNonNull(factory, "factory must not be null");
 		OperatingSystem os = factory.operatingSystem();
 		long self = os.currentPid();
@@ -134,13 +163,23 @@ public final class ProcessOverview {
 				others.add(ProcessSnapshot.of(child, os));
 			}
 		}
+		long readAt = System.nanoTime();
+		CpuSamples baseline = (previous == null) ? null
+				: (readAt - previous.cpuSamples.readAt >= MIN_CPU_INTERVAL.toNanos()) ? previous.cpuSamples
+						: previous.baseline;
+		CpuSamples samples = new CpuSamples(readAt);
 		List<ManagedTree> managed = new ArrayList<>();
 		for (DefaultManagedProcess process : live) {
-			Optional<ProcessSnapshot> root = Optional.ofNullable(childByPid.get(process.pid()))
-				.map((info) -> ProcessSnapshot.of(info, os));
+			ProcessInfo rootInfo = childByPid.get(process.pid());
+			// the light overview (health, gauges) skips resources: they cost a descriptor listing per process
+			Optional<ProcessSnapshot> root = Optional.ofNullable(rootInfo)
+				.map((info) -> ProcessSnapshot.of(info, os, withDescendants ? usage(info, os, baseline, samples) : null));
+			if (rootInfo != null && rootInfo.isAlive()) {
+				process.resourceSamples.record(rootInfo.usage().cpuNanos(), os.peakResidentBytes(rootInfo.pid()));
+			}
 			List<ProcessSnapshot> descendants = (table == null) ? List.of() : members.getOrDefault(process.tree(), List.of())
 				.stream()
-				.map((info) -> ProcessSnapshot.of(info, os))
+				.map((info) -> ProcessSnapshot.of(info, os, usage(info, os, baseline, samples)))
 				.toList();
 			managed.add(new ManagedTree(process, root, descendants));
 		}
@@ -148,8 +187,34 @@ public final class ProcessOverview {
 		others.sort(Comparator.comparingLong(ProcessSnapshot::pid));
 		zombies.sort(Comparator.comparingLong((zombie) -> zombie.process().pid()));
 		return new ProcessOverview(takenAt, os, withDescendants, managed, others, zombies,
-				(reaper != null) ? reaper.status() : null);
+				(reaper != null) ? reaper.status() : null, samples, baseline);
 	}
+
+	/**
+	 * The resource use of one member of a managed tree, from the stat line already read and one listing of its
+	 * descriptors; the CPU share against the baseline when it saw the same process.
+	 */
+	private static ResourceUsage usage(ProcessInfo info, OperatingSystem os, CpuSamples baseline, CpuSamples samples) {
+		ProcessUsage usage = info.usage();
+		if (!info.isAlive() || usage.cpuNanos() < 0) {
+			return null;
+		}
+		ProcessId id = info.id();
+		samples.cpuNanos.put(id, usage.cpuNanos());
+		double percent = Double.NaN;
+		Long before = (baseline != null) ? baseline.cpuNanos.get(id) : null;
+		if (before != null && samples.readAt > baseline.readAt) {
+			percent = Math.max(0, usage.cpuNanos() - before) * 100.0 / (samples.readAt - baseline.readAt);
+		}
+		return new ResourceUsage(Duration.ofNanos(usage.cpuNanos()), percent, usage.rssBytes(), usage.threads(),
+				os.openFiles(info.pid()).orElse(-1));
+	}
+
+	/**
+	 * How long an interval must be at least for CPU shares computed over it: CPU times come in clock ticks of
+	 * 10 ms on Linux, so over shorter intervals a share would jump by whole ticks.
+	 */
+	public static final Duration MIN_CPU_INTERVAL = Duration.ofMillis(200);
 
 	/**
 	 * When the process table was read.
@@ -289,6 +354,33 @@ public final class ProcessOverview {
 		 */
 		public List<ProcessSnapshot> descendants() {
 			return this.descendants;
+		}
+
+		/**
+		 * What the whole tree used, the sum of {@link ProcessSnapshot#resources()} over the root and its
+		 * descendants (each figure summed over the members that tell it).
+		 * @return the sums, or empty when no member's usage is known
+		 */
+		public Optional<ResourceUsage> resources() {
+			List<ResourceUsage> usages = new ArrayList<>(this.descendants.size() + 1);
+			if (this.root != null) {
+				this.root.resources().ifPresent(usages::add);
+			}
+			this.descendants.forEach((descendant) -> descendant.resources().ifPresent(usages::add));
+			return usages.isEmpty() ? Optional.empty() : Optional.of(ResourceUsage.sum(usages));
+		}
+
+	}
+
+	/** CPU times by process identity, read at one moment. */
+	private static final class CpuSamples {
+
+		private final long readAt;
+
+		private final Map<ProcessId, Long> cpuNanos = new HashMap<>();
+
+		CpuSamples(long readAt) {
+			this.readAt = readAt;
 		}
 
 	}

@@ -1,11 +1,11 @@
 package dev.managedprocesses;
 
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+
+import dev.managedprocesses.internal.BoundedHistory;
 
 /**
  * The live managed processes by pid, and a bounded history of recent results (newest first). History keeps
@@ -17,12 +17,11 @@ final class ProcessRegistry {
 
 	private final ConcurrentHashMap<Long, DefaultManagedProcess> live = new ConcurrentHashMap<>();
 
-	private final Deque<ProcessResult> history = new ArrayDeque<>();
-
-	private final int historySize;
+	/** The same bounded history the reaper keeps of reaped orphans. */
+	private final BoundedHistory<ProcessResult> history;
 
 	ProcessRegistry(int historySize) {
-		this.historySize = historySize;
+		this.history = new BoundedHistory<>(historySize);
 	}
 
 	void add(DefaultManagedProcess process) {
@@ -31,14 +30,8 @@ final class ProcessRegistry {
 
 	void finished(DefaultManagedProcess process, ProcessResult result) {
 		this.live.remove(process.pid(), process);
-		if (this.historySize > 0) {
-			ProcessResult kept = result.withOutputTail(HISTORY_OUTPUT_CHARS);
-			synchronized (this.history) {
-				this.history.addFirst(kept);
-				while (this.history.size() > this.historySize) {
-					this.history.removeLast();
-				}
-			}
+		if (this.history.capacity() > 0) {
+			this.history.add(result.withOutputTail(HISTORY_OUTPUT_CHARS));
 		}
 	}
 
@@ -55,9 +48,7 @@ final class ProcessRegistry {
 	}
 
 	List<ProcessResult> history() {
-		synchronized (this.history) {
-			return List.copyOf(this.history);
-		}
+		return this.history.list();
 	}
 
 }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The immutable result of a finished managed process. A non-zero exit code is a result, not an exception:
@@ -40,9 +41,22 @@ public final class ProcessResult {
 
 	private final Throwable failure;
 
+	private final Duration cpu;
+
+	private final long peakRssBytes;
+
 	ProcessResult(long pid, String name, List<String> command, ProcessOutcome outcome, int exitCode, boolean killed,
 			String stdout, String stderr, boolean outputTruncated, Instant startedAt, Instant endedAt,
 			Throwable failure) {
+		this(pid, name, command, outcome, exitCode, killed, stdout, stderr, outputTruncated, startedAt, endedAt,
+				failure, null, -1);
+	}
+
+	private ProcessResult(long pid, String name, List<String> command, ProcessOutcome outcome, int exitCode,
+			boolean killed, String stdout, String stderr, boolean outputTruncated, Instant startedAt, Instant endedAt,
+			Throwable failure, Duration cpu, long peakRssBytes) {
+		this.cpu = cpu;
+		this.peakRssBytes = peakRssBytes;
 		this.pid = pid;
 		this.name = name;
 		this.command = List.copyOf(command);
@@ -184,7 +198,36 @@ public final class ProcessResult {
 		}
 		return new ProcessResult(this.pid, this.name, this.command, this.outcome, this.exitCode, this.killed,
 				tail(this.stdout, maxChars), tail(this.stderr, maxChars), true, this.startedAt, this.endedAt,
-				this.failure);
+				this.failure, this.cpu, this.peakRssBytes);
+	}
+
+	/**
+	 * The CPU time (user plus system) the process had used when it was last sampled. Sampled, not exact: the
+	 * JDK reaps the process before its final figures can be read, so this is the figure of the last
+	 * {@link ProcessOverview} that listed it (the actuator endpoint and the metrics take them); CPU used after
+	 * that sample is missing. The root process only, not its descendants.
+	 * @return the CPU time at the last sample, or empty when the process was never sampled (it ran between two
+	 * overviews, or the platform does not tell)
+	 */
+	public Optional<Duration> cpu() {
+		return Optional.ofNullable(this.cpu);
+	}
+
+	/**
+	 * The largest resident memory the process had, as far as seen. On Linux each sample reads the kernel's own
+	 * high-water mark ({@code VmHWM}), which is exact up to the moment of the sample: only growth after the last
+	 * sample is missing. The root process only, not its descendants.
+	 * @return the peak in bytes, or empty when the process was never sampled or the platform does not tell
+	 */
+	public OptionalLong peakRssBytes() {
+		return (this.peakRssBytes >= 0) ? OptionalLong.of(this.peakRssBytes) : OptionalLong.empty();
+	}
+
+	/** A copy with resource samples. */
+	ProcessResult withResources(Duration cpu, long peakRssBytes) {
+		return new ProcessResult(this.pid, this.name, this.command, this.outcome, this.exitCode, this.killed,
+				this.stdout, this.stderr, this.outputTruncated, this.startedAt, this.endedAt, this.failure, cpu,
+				peakRssBytes);
 	}
 
 	private static String tail(String text, int maxChars) {

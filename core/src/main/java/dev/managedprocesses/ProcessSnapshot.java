@@ -11,7 +11,9 @@ import dev.managedprocesses.os.ProcessInfo;
 /**
  * What the operating system said about one process at one moment: a value, not a handle (the process may
  * have ended since). Means the same on every platform; where a platform does not tell something (the start
- * time, the state), the accessor says so ({@link Optional#empty()}, {@link State#UNKNOWN}).
+ * time, the state), the accessor says so ({@link Optional#empty()}, {@link State#UNKNOWN}). Two snapshots are
+ * equal when they describe the same process in the same state; {@link #resources()}, which changes with every
+ * read, is not part of equality.
  */
 public final class ProcessSnapshot {
 
@@ -25,6 +27,8 @@ public final class ProcessSnapshot {
 
 	private final State state;
 
+	private final ResourceUsage resources;
+
 	/**
 	 * Creates a snapshot.
 	 * @param pid the process id
@@ -34,6 +38,12 @@ public final class ProcessSnapshot {
 	 * @param state the state
 	 */
 	ProcessSnapshot(long pid, long parentPid, List<String> command, Optional<Instant> startedAt, State state) {
+		this(pid, parentPid, command, startedAt, state, null);
+	}
+
+	ProcessSnapshot(long pid, long parentPid, List<String> command, Optional<Instant> startedAt, State state,
+			ResourceUsage resources) {
+		this.resources = resources;
 		this.pid = pid;
 		this.parentPid = parentPid;
 		this.command = List.copyOf(Objects.requireNonNull(command, "command must not be null"));
@@ -42,8 +52,12 @@ public final class ProcessSnapshot {
 	}
 
 	static ProcessSnapshot of(ProcessInfo info, OperatingSystem os) {
+		return of(info, os, null);
+	}
+
+	static ProcessSnapshot of(ProcessInfo info, OperatingSystem os, ResourceUsage resources) {
 		return new ProcessSnapshot(info.pid(), info.parentPid(), info.command(), os.startInstant(info),
-				State.of(info.state()));
+				State.of(info.state()), resources);
 	}
 
 	/**
@@ -86,6 +100,16 @@ public final class ProcessSnapshot {
 	 */
 	public State state() {
 		return this.state;
+	}
+
+	/**
+	 * What the process had used when the snapshot was taken: CPU time and share, resident memory, threads,
+	 * open descriptors. Present for live managed processes and their descendants where the platform tells at
+	 * least the CPU time (on Linux, always; elsewhere through {@link ProcessHandle.Info#totalCpuDuration()}).
+	 * @return the usage, or empty for other processes, zombies, or where the platform does not tell
+	 */
+	public Optional<ResourceUsage> resources() {
+		return Optional.ofNullable(this.resources);
 	}
 
 	/**

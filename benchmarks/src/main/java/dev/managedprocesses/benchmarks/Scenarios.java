@@ -349,12 +349,12 @@ final class Scenarios {
 			}
 			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.NEVER);
 			for (int i = 0; i < 3; i++) {
-				endpoint.describe(false);
+				endpoint.processes();
 			}
 			List<Double> millis = new ArrayList<>();
 			for (int i = 0; i < this.size.endpointCalls(); i++) {
 				long start = System.nanoTime();
-				int live = endpoint.describe(false).live().size();
+				int live = endpoint.processes().live().size();
 				millis.add(millis(start));
 				if (live < count) {
 					throw new IllegalStateException("endpoint listed " + live + " live processes of " + count);

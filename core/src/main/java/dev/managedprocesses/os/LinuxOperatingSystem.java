@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -119,6 +120,18 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 			this.procFs.process(each, withCommandLines).ifPresent(processes::add);
 		}
 		return processes;
+	}
+
+	@Override
+	public OptionalInt openFiles(long pid) {
+		int count = this.procFs.openFiles(pid);
+		return (count >= 0) ? OptionalInt.of(count) : OptionalInt.empty();
+	}
+
+	@Override
+	public OptionalLong peakResidentBytes(long pid) {
+		long peak = this.procFs.peakResidentBytes(pid);
+		return (peak >= 0) ? OptionalLong.of(peak) : OptionalLong.empty();
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.managedprocesses.os;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
@@ -103,6 +104,25 @@ public interface OperatingSystem {
 	 */
 	default List<ProcessInfo> processesWithoutCommandLines() {
 		return processes();
+	}
+
+	/**
+	 * How many file descriptors a process has open (on Linux, the entries of {@code /proc/PID/fd}).
+	 * @param pid the process
+	 * @return the count, or empty when the platform does not tell or the process is not readable
+	 */
+	default OptionalInt openFiles(long pid) {
+		return OptionalInt.empty();
+	}
+
+	/**
+	 * The largest resident size a process has had so far (on Linux, {@code VmHWM} of
+	 * {@code /proc/PID/status}).
+	 * @param pid the process
+	 * @return the peak in bytes, or empty when the platform does not tell or the process is gone
+	 */
+	default OptionalLong peakResidentBytes(long pid) {
+		return OptionalLong.empty();
 	}
 
 	/**

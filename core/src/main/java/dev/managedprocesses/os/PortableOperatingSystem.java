@@ -134,7 +134,8 @@ public final class PortableOperatingSystem implements OperatingSystem {
 		info.arguments().ifPresent((args) -> command.addAll(List.of(args)));
 		long startTime = info.startInstant().map(Instant::toEpochMilli).orElse(0L);
 		long parent = handle.parent().map(ProcessHandle::pid).orElse(0L);
-		return new ProcessInfo(handle.pid(), parent, '?', startTime, command);
+		long cpuNanos = info.totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+		return new ProcessInfo(handle.pid(), parent, '?', startTime, command, new ProcessUsage(cpuNanos, -1, -1));
 	}
 
 }

@@ -14,7 +14,16 @@ import java.util.Optional;
  */
 final class ProcFs {
 
+	/**
+	 * Nanoseconds per clock tick of the CPU times in {@code stat}: the kernel exports them in {@code USER_HZ},
+	 * which is 100 on every Linux architecture the JDK runs on.
+	 */
+	private static final long NANOS_PER_TICK = 10_000_000L;
+
 	private final String root;
+
+	/** The page size in bytes, read on first use (0: not yet). */
+	private volatile long pageSize;
 
 	ProcFs(String root) {
 		this.root = root;
@@ -95,7 +104,86 @@ final class ProcFs {
 		long startTime = parseNumber(fields[19]);
 		List<String> command = (state == 'Z' || !withCommandLine) ? List.of(comm)
 				: commandLine(pid).orElse(List.of(comm));
-		return Optional.of(new ProcessInfo(pid, ppid, state, startTime, command));
+		return Optional.of(new ProcessInfo(pid, ppid, state, startTime, command, usage(fields)));
+	}
+
+	/**
+	 * Resource use from the same {@code stat} line: fields 14 and 15 (utime, stime, in clock ticks), 20
+	 * (num_threads) and 24 (rss, in pages).
+	 */
+	private ProcessUsage usage(String[] fields) {
+		if (fields.length < 22) {
+			return ProcessUsage.UNKNOWN;
+		}
+		long utime = parseNumber(fields[11]);
+		long stime = parseNumber(fields[12]);
+		long threads = parseNumber(fields[17]);
+		long rssPages = parseNumber(fields[21]);
+		long cpuNanos = (utime >= 0 && stime >= 0) ? (utime + stime) * NANOS_PER_TICK : -1;
+		long pageSize = pageSize();
+		long rss = (rssPages >= 0 && pageSize > 0) ? rssPages * pageSize : -1;
+		return new ProcessUsage(cpuNanos, rss, (int) Math.min(threads, Integer.MAX_VALUE));
+	}
+
+	/**
+	 * The number of entries of {@code /proc/PID/fd}: the process's open descriptors. Readable for processes of
+	 * the same user only.
+	 */
+	int openFiles(long pid) {
+		String[] entries = new java.io.File(this.root + "/" + pid + "/fd").list();
+		return (entries != null) ? entries.length : -1;
+	}
+
+	/** The peak resident size so far, {@code VmHWM} of {@code /proc/PID/status}, in bytes; -1 when unknown. */
+	long peakResidentBytes(long pid) {
+		return read(pid + "/status").map((bytes) -> bytesOf(new String(bytes, StandardCharsets.US_ASCII), "VmHWM:"))
+			.orElse(-1L);
+	}
+
+	/**
+	 * The kernel's page size, for the rss field of {@code stat} (in pages): {@code KernelPageSize} of the first
+	 * mapping in {@code /proc/self/smaps}, read once; 4096 when that cannot be read.
+	 */
+	private long pageSize() {
+		long size = this.pageSize;
+		if (size == 0) {
+			size = 4096;
+			try (java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(
+					new FileInputStream(this.root + "/self/smaps"), StandardCharsets.US_ASCII))) {
+				String line;
+				int lines = 0;
+				while ((line = reader.readLine()) != null && lines++ < 64) {
+					if (line.startsWith("KernelPageSize:")) {
+						long bytes = bytesOf(line, "KernelPageSize:");
+						if (bytes > 0) {
+							size = bytes;
+						}
+						break;
+					}
+				}
+			}
+			catch (IOException ex) {
+				// keep the common size
+			}
+			this.pageSize = size;
+		}
+		return size;
+	}
+
+	/** The value of a {@code key: n kB} line, in bytes; -1 when absent. */
+	private static long bytesOf(String text, String key) {
+		int start = text.indexOf(key);
+		if (start < 0) {
+			return -1;
+		}
+		int end = text.indexOf('\n', start);
+		String value = text.substring(start + key.length(), (end < 0) ? text.length() : end).trim();
+		if (value.endsWith("kB")) {
+			value = value.substring(0, value.length() - 2).trim();
+			long kb = parseNumber(value);
+			return (kb >= 0) ? kb * 1024 : -1;
+		}
+		return parseNumber(value);
 	}
 
 	/** {@code /proc/PID/cmdline}: arguments separated by NUL; empty for zombies and kernel threads. */

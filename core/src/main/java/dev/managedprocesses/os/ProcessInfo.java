@@ -13,11 +13,27 @@ import java.util.Objects;
  * @param startTime an opaque start time token: with {@link #pid()} it identifies the process across pid
  * reuse. Comparable only with tokens of the same {@link OperatingSystem}
  * @param command the command line; for a zombie, whose command line is gone, the kernel's short name
+ * @param usage what the process had used when it was read ({@link ProcessUsage#UNKNOWN} where the platform
+ * does not tell)
  */
-public record ProcessInfo(long pid, long parentPid, char state, long startTime, List<String> command) {
+public record ProcessInfo(long pid, long parentPid, char state, long startTime, List<String> command,
+		ProcessUsage usage) {
 
 	public ProcessInfo {
 		command = List.copyOf(Objects.requireNonNull(command, "command"));
+		usage = Objects.requireNonNull(usage, "usage");
+	}
+
+	/**
+	 * A process whose resource use is not known.
+	 * @param pid the process id
+	 * @param parentPid the parent's process id
+	 * @param state the kernel's one-letter state
+	 * @param startTime the opaque start time token
+	 * @param command the command line
+	 */
+	public ProcessInfo(long pid, long parentPid, char state, long startTime, List<String> command) {
+		this(pid, parentPid, state, startTime, command, ProcessUsage.UNKNOWN);
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.managedprocesses.reaper;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -192,6 +193,16 @@ public final class OrphanReaper implements AutoCloseable {
 	 */
 	public Optional<Instant> zombieSince(long pid) {
 		return this.rules.zombieSince(pid);
+	}
+
+	/**
+	 * The zombie children the reaper waits to reap, as of its last sweep, with when it first saw each. Reads
+	 * nothing from the operating system, so health checks can call it as often as they like; a zombie that
+	 * appeared or was reaped by someone else since the last sweep shows at the next one.
+	 * @return pid to first sighting; empty when the reaper is inactive or saw no zombie
+	 */
+	public Map<Long, Instant> zombiesSeen() {
+		return this.rules.zombiesSeenAt();
 	}
 
 	/**

@@ -21,7 +21,7 @@ import dev.managedprocesses.os.ProcessInfo;
 /**
  * Decides which zombie children of this JVM may be reaped now: checks 1 to 6 of {@link OrphanReaper} (the
  * reaper itself does the last one, {@code waitid(WNOWAIT)}, right before it reaps). Holds the age of every
- * zombie candidate. Used by the reaper thread only, except {@link #zombieSince(long)}.
+ * zombie candidate. Used by the reaper thread only, except {@link #zombieSince(long)} and {@link #zombiesSeenAt()}.
  */
 final class ReapRules {
 
@@ -122,6 +122,11 @@ final class ReapRules {
 	void forget(ProcessId id) {
 		this.zombiesSince.remove(id);
 		this.zombiesSeenAt.remove(id.pid());
+	}
+
+	/** Every zombie candidate of the last sweep and when it was first seen. */
+	Map<Long, Instant> zombiesSeenAt() {
+		return Map.copyOf(this.zombiesSeenAt);
 	}
 
 	/** When a zombie candidate was first seen, if it is one. */

@@ -3,9 +3,11 @@ package dev.managedprocesses.autoconfigure.actuate;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
 import dev.managedprocesses.reaper.OrphanReaper;
+import dev.managedprocesses.service.ManagedServices;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -29,13 +31,16 @@ public final class ManagedProcessesEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ProcessesEndpoint processesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
-			ObjectProvider<SanitizingFunction> sanitizingFunctions, ProcessesEndpointProperties properties) {
+			ObjectProvider<SanitizingFunction> sanitizingFunctions, ObjectProvider<ManagedServices> services,
+			ProcessesEndpointProperties properties) {
 		return new ProcessesEndpoint(factory, reaper, sanitizingFunctions.orderedStream().toList(),
-				properties.getShowValues());
+				properties.getShowValues(), services.getIfAvailable());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(ProcessesEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
 	ProcessesEndpointWebExtension processesEndpointWebExtension(ProcessesEndpoint endpoint,
 			ProcessesEndpointProperties properties) {
 		return new ProcessesEndpointWebExtension(endpoint, properties.getShowValues(), properties.getRoles());

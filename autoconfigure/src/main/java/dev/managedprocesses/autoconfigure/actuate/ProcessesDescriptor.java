@@ -2,10 +2,13 @@ package dev.managedprocesses.autoconfigure.actuate;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 /**
- * The process tree of this JVM as {@code /actuator/processes} describes it.
+ * The process tree of this JVM as {@code /actuator/processes} describes it. Every key is always written, with
+ * {@code null} where there is no value, so that clients see one shape.
  *
  * @param pid this JVM's pid
  * @param pid1 whether this JVM is PID 1 of its PID namespace
@@ -19,6 +22,7 @@ import org.springframework.boot.actuate.endpoint.OperationResponseBody;
  * @param zombies every zombie child of this JVM
  * @param recent recently finished managed processes and reaped orphans, newest first
  */
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, String platform, boolean zombieDetection,
 		List<String> limitations, ReaperDescriptor reaper, List<LiveProcess> live, List<Zombie> zombies,
 		List<Finished> recent) implements OperationResponseBody {
@@ -34,6 +38,7 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param reason why it is inactive (or why it is not needed), or {@code null}
 	 * @param initAbove the init reaping orphans above this JVM (tini, dumb-init, ...), or {@code null}
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record ReaperDescriptor(String mode, boolean active, long reaped, String lastSweep, String sweepInterval,
 			String reason, String initAbove) {
 	}
@@ -45,13 +50,32 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param ppid its parent's pid
 	 * @param managed whether a managed process
 	 * @param name the managed process's name, or {@code null}
+	 * @param service the supervised service this process runs, or {@code null}
 	 * @param command its command, sanitized
 	 * @param state RUNNING or STOPPING for a managed process, the kernel's state letter otherwise
 	 * @param startedAt when a managed process started, or {@code null}
 	 * @param descendants the live descendants of a managed process (empty for others)
+	 * @param resources what a managed process uses itself, or {@code null} when unknown (and for others)
+	 * @param treeResources what a managed process and its descendants use together, or {@code null} when
+	 * unknown (and for others)
 	 */
-	public record LiveProcess(long pid, long ppid, boolean managed, String name, List<String> command, String state,
-			String startedAt, List<Descendant> descendants) {
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record LiveProcess(long pid, long ppid, boolean managed, String name, String service, List<String> command,
+			String state, String startedAt, List<Descendant> descendants, Resources resources,
+			Resources treeResources) {
+	}
+
+	/**
+	 * What a process (or a tree, summed) uses; each figure {@code null} where the platform does not tell.
+	 *
+	 * @param cpuMillis CPU time so far, user plus system, in milliseconds
+	 * @param cpuPercent CPU share over the last interval in percent of one core, {@code null} on the first sight
+	 * @param rssBytes resident memory in bytes
+	 * @param threads number of threads
+	 * @param openFiles number of open file descriptors
+	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record Resources(Long cpuMillis, Double cpuPercent, Long rssBytes, Integer threads, Integer openFiles) {
 	}
 
 	/**
@@ -61,8 +85,10 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param ppid its parent's pid
 	 * @param command its command, sanitized
 	 * @param state the kernel's state letter
+	 * @param resources what it uses, or {@code null} when unknown
 	 */
-	public record Descendant(long pid, long ppid, List<String> command, String state) {
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record Descendant(long pid, long ppid, List<String> command, String state, Resources resources) {
 	}
 
 	/**
@@ -73,6 +99,7 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param command the kernel's short name of its command
 	 * @param since when the reaper first saw it, or {@code null} when the reaper does not know it
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Zombie(long pid, long ppid, List<String> command, String since) {
 	}
 
@@ -89,9 +116,12 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param startedAt when it started, or {@code null} for an orphan
 	 * @param endedAt when it ended (for an orphan: when it was reaped)
 	 * @param duration how long it ran, or {@code null} for an orphan
+	 * @param cpuMillis the CPU time it had used when last sampled, or {@code null}
+	 * @param peakRssBytes the largest resident size seen, or {@code null}
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Finished(String type, long pid, String name, List<String> command, String outcome, int exitCode,
-			boolean killed, String startedAt, String endedAt, String duration) {
+			boolean killed, String startedAt, String endedAt, String duration, Long cpuMillis, Long peakRssBytes) {
 	}
 
 	/**
@@ -99,15 +129,20 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 *
 	 * @param pid its pid
 	 * @param name its name
+	 * @param service the supervised service this process runs, or {@code null}
 	 * @param command its command, sanitized
 	 * @param state its state now
 	 * @param startedAt when it started
 	 * @param descendants its live descendants
+	 * @param resources what it uses itself while live, or {@code null}
+	 * @param treeResources what it and its descendants use together while live, or {@code null}
 	 * @param result its result, once finished, else {@code null}
 	 * @param outputTail the last part of its captured output (masked unless values are shown)
 	 */
-	public record Detail(long pid, String name, List<String> command, String state, String startedAt,
-			List<Descendant> descendants, Finished result, String outputTail) implements OperationResponseBody {
+	@JsonInclude(JsonInclude.Include.ALWAYS)
+	public record Detail(long pid, String name, String service, List<String> command, String state, String startedAt,
+			List<Descendant> descendants, Resources resources, Resources treeResources, Finished result,
+			String outputTail) implements OperationResponseBody {
 	}
 
 	/**
@@ -116,6 +151,7 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param pid the managed process
 	 * @param state its state after the request (STOPPING, or finished)
 	 */
+	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record StopResponse(long pid, String state) implements OperationResponseBody {
 	}
 

@@ -1,5 +1,6 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,17 +12,20 @@ import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessOverview;
 import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.ResourceUsage;
 import dev.managedprocesses.ProcessSnapshot;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Descendant;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Finished;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.LiveProcess;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.ReaperDescriptor;
+import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Resources;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Zombie;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReapedProcess;
 import dev.managedprocesses.reaper.ReaperStatus;
+import dev.managedprocesses.service.ManagedServices;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
@@ -40,10 +44,19 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * <p>
  * Command lines hold secrets, so arguments after the executable are masked unless
  * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
- * Every request takes one {@link ProcessOverview} (one read of the process table) and maps it to JSON.
+ * <p>
+ * The tree is mapped from one {@link ProcessOverview} (one read of the process table) that concurrent callers
+ * share. While the set of managed processes is unchanged, an overview is reused for {@link #STALENESS_BOUND};
+ * after that callers still get it at once while a background thread takes the next one, so descendants, states
+ * and resource use may be up to that bound plus the time of one {@code /proc} pass old (never more than five
+ * bounds). A managed process that started or finished is always listed at once: callers then wait for a fresh
+ * overview, one taken for all of them.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
+
+	/** How old a shared overview may be when the managed processes have not changed. */
+	public static final Duration STALENESS_BOUND = Duration.ofMillis(1000);
 
 	private static final int OUTPUT_TAIL_CHARS = 4096;
 
@@ -55,6 +68,10 @@ public class ProcessesEndpoint {
 
 	private final Show showValues;
 
+	private final ManagedServices services;
+
+	private final SharedOverview<Described> shared;
+
 	/**
 	 * Creates the endpoint.
 	 * @param factory the factory
@@ -64,10 +81,28 @@ public class ProcessesEndpoint {
 	 */
 	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues) {
+		this(factory, reaper, sanitizingFunctions, showValues, null);
+	}
+
+	/**
+	 * Creates the endpoint, naming the supervised service of each service's process.
+	 * @param factory the factory
+	 * @param reaper the reaper
+	 * @param sanitizingFunctions functions applied to each argument when values are shown
+	 * @param showValues when to show argument values
+	 * @param services the supervised services, or {@code null} when there are none
+	 */
+	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues, ManagedServices services) {
 		this.factory = factory;
 		this.reaper = reaper;
 		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
+		this.services = services;
+		this.shared = new SharedOverview<>(factory, STALENESS_BOUND,
+				(previous) -> (previous != null) ? ProcessOverview.take(factory, reaper, previous)
+						: ProcessOverview.take(factory, reaper),
+				(overview, previous) -> new Described(overview, previous));
 	}
 
 	/**
@@ -104,13 +139,12 @@ public class ProcessesEndpoint {
 		return new StopResponse(pid, process.get().state().name());
 	}
 
-	/**
-	 * Describes the tree.
-	 * @param showUnsanitized whether argument values may be shown
-	 * @return the descriptor
-	 */
-	public ProcessesDescriptor describe(boolean showUnsanitized) {
-		ProcessOverview overview = ProcessOverview.take(this.factory, this.reaper);
+	ProcessesDescriptor describe(boolean showUnsanitized) {
+		return this.shared.get().describe(showUnsanitized);
+	}
+
+	private ProcessesDescriptor describe(ProcessOverview overview, List<ProcessResult> history,
+			List<ReapedProcess> reaped, boolean showUnsanitized) {
 		List<LiveProcess> live = new ArrayList<>();
 		for (ProcessOverview.ManagedTree tree : overview.managed()) {
 			Optional<ProcessSnapshot> root = tree.root();
@@ -121,75 +155,101 @@ public class ProcessesEndpoint {
 			ManagedProcess process = tree.process();
 			// a managed process the table missed (just started, or no /proc) is still listed
 			live.add(new LiveProcess(process.pid(), root.map(ProcessSnapshot::parentPid).orElse(overview.pid()), true,
-					process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
-					process.startedAt().toString(), describe(tree.descendants(), showUnsanitized)));
+					process.name(), serviceOf(process.pid()), this.sanitizer.sanitize(process.command(), showUnsanitized),
+					process.state().name(), process.startedAt().toString(), describe(tree.descendants(), showUnsanitized),
+					root.flatMap(ProcessSnapshot::resources).map(ProcessesEndpoint::describe).orElse(null),
+					tree.resources().map(ProcessesEndpoint::describe).orElse(null)));
 		}
 		for (ProcessSnapshot child : overview.otherChildren()) {
-			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null,
+			live.add(new LiveProcess(child.pid(), child.parentPid(), false, null, null,
 					this.sanitizer.sanitize(child.command(), showUnsanitized), String.valueOf(child.state().code()),
-					null, List.of()));
+					null, List.of(), null, null));
 		}
 		live.sort(Comparator.comparingLong(LiveProcess::pid));
 		List<Zombie> zombies = overview.zombies()
 			.stream()
 			.map((zombie) -> new Zombie(zombie.process().pid(), zombie.process().parentPid(),
-					zombie.process().command(), zombie.since().map(Instant::toString).orElse(null)))
+					this.sanitizer.sanitize(zombie.process().command(), showUnsanitized),
+					zombie.since().map(Instant::toString).orElse(null)))
 			.toList();
 		return new ProcessesDescriptor(overview.pid(), overview.pidOne(), overview.subreaper(), overview.platform(),
 				overview.zombieDetection(), overview.limitations(), describe(overview.reaper().orElseThrow()), live,
-				zombies, recent(showUnsanitized));
+				zombies, recent(history, reaped, showUnsanitized));
 	}
 
-	/**
-	 * Describes one managed process.
-	 * @param pid the pid
-	 * @param showUnsanitized whether argument values and output may be shown
-	 * @return the detail, or {@code null} when no managed process has this pid
-	 */
-	public Detail detail(long pid, boolean showUnsanitized) {
+	Detail detail(long pid, boolean showUnsanitized) {
 		Optional<ManagedProcess> live = this.factory.find(pid);
 		if (live.isPresent()) {
 			ManagedProcess process = live.get();
 			String tail = this.sanitizer.sanitizeText("output", process.outputTail(OUTPUT_TAIL_CHARS), showUnsanitized);
-			return new Detail(pid, process.name(), this.sanitizer.sanitize(process.command(), showUnsanitized),
-					process.state().name(), process.startedAt().toString(),
-					describe(process.descendants(), showUnsanitized), null, tail);
+			// the shared overview lists it (it is fresh for every change of the managed processes)
+			Optional<ProcessOverview.ManagedTree> tree = this.shared.get().overview.managed()
+				.stream()
+				.filter((each) -> each.process().pid() == pid)
+				.findFirst();
+			List<Descendant> descendants = tree.map((each) -> describe(each.descendants(), showUnsanitized))
+				.orElseGet(() -> describe(process.descendants(), showUnsanitized));
+			return new Detail(pid, process.name(), serviceOf(pid),
+					this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+					process.startedAt().toString(), descendants,
+					tree.flatMap(ProcessOverview.ManagedTree::root)
+						.flatMap(ProcessSnapshot::resources)
+						.map(ProcessesEndpoint::describe)
+						.orElse(null),
+					tree.flatMap(ProcessOverview.ManagedTree::resources).map(ProcessesEndpoint::describe).orElse(null),
+					null, tail);
 		}
 		return this.factory.history()
 			.stream()
 			.filter((result) -> result.pid() == pid)
 			.findFirst()
-			.map((result) -> new Detail(pid, result.name(), this.sanitizer.sanitize(result.command(), showUnsanitized),
-					result.outcome().name(), result.startedAt().toString(), List.of(),
-					describe(result, showUnsanitized), this.sanitizer.sanitizeText("output",
-							tail(result.stdout() + result.stderr()), showUnsanitized)))
+			.map((result) -> new Detail(pid, result.name(), null,
+					this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(),
+					result.startedAt().toString(), List.of(), null, null, describe(result, showUnsanitized),
+					this.sanitizer.sanitizeText("output", tail(result.stdout() + result.stderr()), showUnsanitized)))
 			.orElse(null);
 	}
 
-	private List<Finished> recent(boolean showUnsanitized) {
-		List<Finished> recent = new ArrayList<>();
-		for (ProcessResult result : this.factory.history()) {
-			recent.add(describe(result, showUnsanitized));
+	private String serviceOf(long pid) {
+		return (this.services != null) ? this.services.serviceOf(pid).orElse(null) : null;
+	}
+
+	private List<Finished> recent(List<ProcessResult> history, List<ReapedProcess> reaped, boolean showUnsanitized) {
+		List<TimedFinished> recent = new ArrayList<>(history.size() + reaped.size());
+		for (ProcessResult result : history) {
+			recent.add(new TimedFinished(result.endedAt(), describe(result, showUnsanitized)));
 		}
-		for (ReapedProcess orphan : this.reaper.history()) {
-			recent.add(new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
-					"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null));
+		for (ReapedProcess orphan : reaped) {
+			recent.add(new TimedFinished(orphan.reapedAt(),
+					new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
+							"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null, null, null)));
 		}
-		recent.sort(Comparator.comparing(Finished::endedAt).reversed());
-		return recent;
+		// by the instant: ISO strings are not chronological within a second (their fraction varies in length)
+		recent.sort(Comparator.comparing(TimedFinished::endedAt).reversed());
+		return recent.stream().map(TimedFinished::finished).toList();
 	}
 
 	private Finished describe(ProcessResult result, boolean showUnsanitized) {
 		return new Finished("managed", result.pid(), result.name(),
 				this.sanitizer.sanitize(result.command(), showUnsanitized), result.outcome().name(), result.exitCode(),
 				result.killed(), result.startedAt().toString(), result.endedAt().toString(),
-				result.duration().toString());
+				result.duration().toString(), result.cpu().map(Duration::toMillis).orElse(null),
+				result.peakRssBytes().isPresent() ? result.peakRssBytes().getAsLong() : null);
+	}
+
+	private static Resources describe(ResourceUsage usage) {
+		return new Resources(usage.cpu().toMillis(),
+				usage.cpuPercent().isPresent() ? Math.round(usage.cpuPercent().getAsDouble() * 10) / 10.0 : null,
+				usage.rssBytes().isPresent() ? usage.rssBytes().getAsLong() : null,
+				usage.threads().isPresent() ? usage.threads().getAsInt() : null,
+				usage.openFiles().isPresent() ? usage.openFiles().getAsInt() : null);
 	}
 
 	private List<Descendant> describe(List<ProcessSnapshot> processes, boolean showUnsanitized) {
 		return processes.stream()
 			.map((process) -> new Descendant(process.pid(), process.parentPid(),
-					this.sanitizer.sanitize(process.command(), showUnsanitized), String.valueOf(process.state().code())))
+					this.sanitizer.sanitize(process.command(), showUnsanitized), String.valueOf(process.state().code()),
+					process.resources().map(ProcessesEndpoint::describe).orElse(null)))
 			.toList();
 	}
 
@@ -202,6 +262,54 @@ public class ProcessesEndpoint {
 
 	private static String tail(String text) {
 		return (text.length() <= OUTPUT_TAIL_CHARS) ? text : text.substring(text.length() - OUTPUT_TAIL_CHARS);
+	}
+
+	private record TimedFinished(Instant endedAt, Finished finished) {
+
+	}
+
+	/**
+	 * One shared overview with the histories read with it, and its two descriptors (values shown or not), each
+	 * mapped once, on first use.
+	 */
+	private final class Described {
+
+		private final ProcessOverview overview;
+
+		private final List<ProcessResult> history;
+
+		private final List<ReapedProcess> reaped;
+
+		private volatile ProcessesDescriptor shown;
+
+		private volatile ProcessesDescriptor masked;
+
+		Described(ProcessOverview overview, Described previous) {
+			this.overview = overview;
+			this.history = ProcessesEndpoint.this.factory.history();
+			this.reaped = ProcessesEndpoint.this.reaper.history();
+			// map ahead what callers asked for last time: when taken in the background, nobody waits for it
+			if (previous != null && previous.shown != null) {
+				describe(true);
+			}
+			if (previous != null && previous.masked != null) {
+				describe(false);
+			}
+		}
+
+		synchronized ProcessesDescriptor describe(boolean showUnsanitized) {
+			if (showUnsanitized) {
+				if (this.shown == null) {
+					this.shown = ProcessesEndpoint.this.describe(this.overview, this.history, this.reaped, true);
+				}
+				return this.shown;
+			}
+			if (this.masked == null) {
+				this.masked = ProcessesEndpoint.this.describe(this.overview, this.history, this.reaped, false);
+			}
+			return this.masked;
+		}
+
 	}
 
 }

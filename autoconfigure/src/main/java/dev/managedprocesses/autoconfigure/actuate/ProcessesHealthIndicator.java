@@ -2,9 +2,11 @@ package dev.managedprocesses.autoconfigure.actuate;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessOverview;
+import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperStatus;
 
@@ -21,6 +23,10 @@ import org.springframework.boot.health.contributor.Health;
  * zombie children stay above the threshold for longer than one sweep interval (a momentary zombie of a JDK child
  * about to be waited for is normal). DOWN also when the JVM is PID 1 and the reaper cannot run. Details: live,
  * zombie and reaped counts.
+ * <p>
+ * Cheap enough to be polled often: with the reaper active it reads the reaper's own record of the zombies it
+ * saw at its last sweep (no read of the process table; the zombie count is as of that sweep); without it, one
+ * {@code waitid(WNOWAIT)} tells whether any child is a zombie, and only then are the JVM's direct children read.
  */
 public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
@@ -65,31 +71,18 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		ProcessOverview overview = ProcessOverview.takeWithoutDescendants(this.factory, this.reaper);
-		ReaperStatus status = overview.reaper().orElseThrow();
-		long zombies = overview.zombies().size();
-		builder.withDetail("live", overview.managed().size())
-			.withDetail("zombies", zombies)
-			.withDetail("zombieThreshold", this.zombieThreshold)
-			.withDetail("reaped", status.reaped())
-			.withDetail("reaperActive", status.active());
-		if (!overview.zombieDetection()) {
-			builder.withDetail("zombieDetection", "unavailable: " + String.join("; ", overview.limitations()));
-		}
-		if (status.pidOne() && !status.active()) {
-			builder.down()
-				.withDetail("reason", "this JVM is PID 1 and the orphan reaper is not running ("
-						+ status.unavailableReason().orElse("unknown") + "): orphaned processes stay zombies");
-			return;
-		}
+		ReaperStatus status = this.reaper.status();
+		OperatingSystem os = this.factory.operatingSystem();
+		builder.withDetail("live", this.factory.processes().size());
 		if (status.active()) {
+			// the reaper already knows its zombies and since when: no read of the process table
+			Map<Long, Instant> seen = this.reaper.zombiesSeen();
+			details(builder, seen.size(), status, os);
 			Duration limit = this.minimumAge.plus(max(status.sweepInterval().multipliedBy(2), MIN_SLACK));
 			Instant now = Instant.now();
-			long old = overview.zombies()
+			long old = seen.entrySet()
 				.stream()
-				.filter((zombie) -> zombie.since()
-					.map((since) -> Duration.between(since, now).compareTo(limit) > 0)
-					.orElse(false))
+				.filter((entry) -> Duration.between(entry.getValue(), now).compareTo(limit) > 0)
 				.count();
 			if (old > this.zombieThreshold) {
 				builder.down()
@@ -98,6 +91,16 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 				return;
 			}
 			builder.up();
+			return;
+		}
+		// no zombie child at all: one waitid(WNOWAIT), no /proc read
+		long zombies = (os.canReap() && os.anyZombieChild().isEmpty()) ? 0
+				: ProcessOverview.takeWithoutDescendants(this.factory, this.reaper).zombies().size();
+		details(builder, zombies, status, os);
+		if (status.pidOne()) {
+			builder.down()
+				.withDetail("reason", "this JVM is PID 1 and the orphan reaper is not running ("
+						+ status.unavailableReason().orElse("unknown") + "): orphaned processes stay zombies");
 			return;
 		}
 		long now = System.nanoTime();
@@ -119,6 +122,16 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 			this.aboveThresholdSince = -1;
 		}
 		builder.up();
+	}
+
+	private void details(Health.Builder builder, long zombies, ReaperStatus status, OperatingSystem os) {
+		builder.withDetail("zombies", zombies)
+			.withDetail("zombieThreshold", this.zombieThreshold)
+			.withDetail("reaped", status.reaped())
+			.withDetail("reaperActive", status.active());
+		if (!os.canSeeZombies()) {
+			builder.withDetail("zombieDetection", "unavailable: " + String.join("; ", os.limitations()));
+		}
 	}
 
 	private static Duration max(Duration a, Duration b) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import dev.managedprocesses.ProcessResult;
+import dev.managedprocesses.autoconfigure.actuate.CommandSanitizer;
 import dev.managedprocesses.service.ManagedService;
 import dev.managedprocesses.service.ManagedServices;
 import dev.managedprocesses.service.Probe;
@@ -42,7 +43,7 @@ public class ServicesEndpoint {
 
 	private final ManagedServices services;
 
-	private final ServiceCommandSanitizer sanitizer;
+	private final CommandSanitizer sanitizer;
 
 	private final Show showValues;
 
@@ -58,7 +59,7 @@ public class ServicesEndpoint {
 	public ServicesEndpoint(ManagedServices services, Iterable<SanitizingFunction> sanitizingFunctions, Show showValues,
 			Set<String> roles) {
 		this.services = services;
-		this.sanitizer = new ServiceCommandSanitizer(sanitizingFunctions);
+		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
 		this.showValues = showValues;
 		this.roles = roles;
 	}

@@ -4,25 +4,26 @@ import java.util.List;
 
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
-import dev.managedprocesses.os.PortableOperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
-import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions of the endpoint, health and metrics auto-configurations, and sanitizing.
+ * Conditions of the endpoint, health and metrics auto-configurations: auto-configured, not when not exposed,
+ * can be disabled, backs off to a user bean. What the endpoint answers is in {@link ProcessesEndpointTests}.
  */
 class ManagedProcessesActuatorAutoConfigurationTests {
 
@@ -75,32 +76,28 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 	}
 
 	@Test
-	void showValuesControlsMaskingAndSanitizingFunctionsStillApply() {
-		List<String> command = List.of("tool", "--password=hunter2", "--user=alice", "input.txt");
-		CommandSanitizer sanitizer = new CommandSanitizer(List.of(SanitizingFunction.sanitizeValue().ifLikelyCredential()));
-		assertThat(sanitizer.sanitize(command, false)).containsExactly("tool", "******", "******", "******");
-		assertThat(sanitizer.sanitize(command, true)).containsExactly("tool", "******", "--user=alice", "input.txt");
-		assertThat(new CommandSanitizer(List.of()).sanitize(command, true)).isEqualTo(command);
+	void webExtensionAbsentWhenExposedOnlyOverJmx() {
+		this.runner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=processes")
+			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)
+				.doesNotHaveBean(ProcessesEndpointWebExtension.class));
 	}
 
 	@Test
-	void endpointWorksWithoutProcfsAndSaysZombiesAreUnknown() throws Exception {
-		PortableOperatingSystem os = new PortableOperatingSystem();
-		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().operatingSystem(os).build();
-				OrphanReaper reaper = OrphanReaper.builder(os).build()) {
-			reaper.start();
-			factory.command("sh", "-c", "exit 0").name("portable").run();
-			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.ALWAYS);
-			ProcessesDescriptor descriptor = endpoint.processes();
-			assertThat(descriptor.zombieDetection()).isFalse();
-			assertThat(descriptor.zombies()).isEmpty();
-			assertThat(descriptor.limitations()).singleElement().asString().contains("need Linux");
-			assertThat(descriptor.reaper().active()).isFalse();
-			assertThat(descriptor.reaper().reason()).contains("need Linux");
-			assertThat(descriptor.recent()).extracting(ProcessesDescriptor.Finished::name).containsExactly("portable");
-			assertThat(new ProcessesHealthIndicator(factory, reaper, 0).health(true).getDetails())
-				.containsKey("zombieDetection");
-		}
+	void endpointBacksOffToAUserBean() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=processes")
+			.withUserConfiguration(UserEndpointConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)
+				.hasBean("userEndpoint")
+				.hasSingleBean(ProcessesEndpointWebExtension.class));
+	}
+
+	@Test
+	void healthIndicatorBacksOffToAUserBean() {
+		this.runner
+			.withBean("processesHealthIndicator", HealthIndicator.class,
+					() -> () -> org.springframework.boot.health.contributor.Health.up().build())
+			.run((context) -> assertThat(context).doesNotHaveBean(ProcessesHealthIndicator.class));
 	}
 
 	@Test
@@ -113,6 +110,16 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 			assertThat(registry.get("managed.processes.duration").tags("name", "bound", "outcome", "EXITED").timer().count())
 				.isEqualTo(1);
 		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEndpointConfiguration {
+
+		@Bean
+		ProcessesEndpoint userEndpoint(ManagedProcessFactory factory, OrphanReaper reaper) {
+			return new ProcessesEndpoint(factory, reaper, List.of(), Show.NEVER);
+		}
+
 	}
 
 }

@@ -116,6 +116,37 @@ class ProcessesEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void liveEntriesAndDescendantsCarryResourcesAndManagedEntriesTheirTreeSums() throws Exception {
+		ManagedProcess managed = this.factory.command("sh", "-c", "sleep " + this.marker + " & wait").start();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> managed.descendants().size() == 1);
+		String body = await().atMost(10, TimeUnit.SECONDS)
+			.until(() -> get("/actuator/processes").body(), (json) -> JsonPath
+				.<List<Object>>read(json, "$.live[?(@.pid == " + managed.pid() + ")].descendants[*]")
+				.size() == 1);
+		String entry = "$.live[?(@.pid == " + managed.pid() + ")]";
+		List<String> keys = List.of("cpuMillis", "cpuPercent", "rssBytes", "threads", "openFiles");
+		List<java.util.Map<String, Object>> resources = JsonPath.read(body, entry + ".resources");
+		List<java.util.Map<String, Object>> tree = JsonPath.read(body, entry + ".treeResources");
+		List<java.util.Map<String, Object>> descendant = JsonPath.read(body, entry + ".descendants[0].resources");
+		assertThat(resources.get(0)).containsOnlyKeys(keys);
+		assertThat(tree.get(0)).containsOnlyKeys(keys);
+		assertThat(descendant.get(0)).containsOnlyKeys(keys);
+		assertThat(((Number) resources.get(0).get("rssBytes")).longValue()).isPositive();
+		assertThat(((Number) resources.get(0).get("threads")).intValue()).isEqualTo(1);
+		// the tree is sh and its sleep: the sums are theirs
+		for (String key : List.of("cpuMillis", "rssBytes", "threads", "openFiles")) {
+			assertThat(((Number) tree.get(0).get(key)).longValue()).as(key)
+				.isEqualTo(((Number) resources.get(0).get(key)).longValue()
+						+ ((Number) descendant.get(0).get(key)).longValue());
+		}
+		List<Object> service = JsonPath.read(body, entry + ".service");
+		assertThat(service).containsExactly((Object) null);
+		String detail = get("/actuator/processes/" + managed.pid()).body();
+		assertThat(JsonPath.<java.util.Map<String, Object>>read(detail, "$.resources")).containsOnlyKeys(keys);
+		assertThat(JsonPath.<java.util.Map<String, Object>>read(detail, "$.treeResources")).containsOnlyKeys(keys);
+	}
+
+	@Test
 	void showsOneManagedProcessAndAnswers404ForOthers() throws Exception {
 		ManagedProcess managed = this.factory.command("sleep", this.marker).name("detailed").start();
 		this.unmanaged = new ProcessBuilder("sleep", this.marker).start();
@@ -174,11 +205,20 @@ class ProcessesEndpointWebIntegrationTests {
 			.timer().count()).isEqualTo(1);
 		ManagedProcess sleeper = this.factory.command("sleep", this.marker).start();
 		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isEqualTo(1);
+		// resource gauges by name only: the sleeper's tree has resident memory and a CPU time gauge
+		await().atMost(10, TimeUnit.SECONDS)
+			.until(() -> this.meterRegistry.find("managed.processes.memory.rss").tag("name", "sleep").gauge() != null);
+		assertThat(this.meterRegistry.get("managed.processes.memory.rss").tag("name", "sleep").gauge().value())
+			.isPositive();
+		assertThat(this.meterRegistry.get("managed.processes.cpu.time").tag("name", "sleep").timeGauge().getId().getTags())
+			.extracting(io.micrometer.core.instrument.Tag::getKey)
+			.containsExactly("name");
 		makeZombie();
 		assertThat(this.meterRegistry.get("managed.processes.zombies").gauge().value()).isGreaterThanOrEqualTo(1);
 		sleeper.kill().join();
 		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isZero();
-		assertThat(this.meterRegistry.find("managed.processes.reaped").functionCounter()).isNotNull();
+		// the reaper is off here (mode never): it reaped nothing, and the counter says so
+		assertThat(this.meterRegistry.get("managed.processes.reaped").functionCounter().count()).isZero();
 		double failuresBefore = this.meterRegistry.get("managed.processes.start.failures").counter().count();
 		// executable, so it passes the factory's checks, but execve fails on its missing interpreter
 		java.nio.file.Path script = java.nio.file.Files.createTempFile("missing-interpreter", ".sh");

@@ -45,7 +45,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 				"managed-processes.services.crashing.restart-delay=100ms",
 				"managed-processes.services.crashing.max-restarts=1",
 				"managed-processes.services.crashing.wait-for-ready=false",
-				"management.endpoints.web.exposure.include=services,health",
+				"management.endpoints.web.exposure.include=services,health,processes",
 				"management.endpoint.services.access=unrestricted", "management.endpoint.health.show-details=always" })
 class ServicesEndpointWebIntegrationTests {
 
@@ -113,6 +113,17 @@ class ServicesEndpointWebIntegrationTests {
 		assertThat(one.statusCode()).isEqualTo(200);
 		assertThat(JsonPath.<String>read(one.body(), "$.name")).isEqualTo("worker");
 		assertThat(get("/actuator/services/ghost").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void processesEndpointNamesTheServiceOfAServiceProcess() throws Exception {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.services.find("worker").orElseThrow().state() == ServiceState.READY);
+		long pid = this.services.find("worker").orElseThrow().pid().orElseThrow();
+		String body = get("/actuator/processes").body();
+		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid == " + pid + ")].service")).containsExactly("worker");
+		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid != " + pid + ")].service")).doesNotContain("worker");
+		assertThat(JsonPath.<String>read(get("/actuator/processes/" + pid).body(), "$.service")).isEqualTo("worker");
 	}
 
 	@Test
