@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import dev.managedprocesses.internal.FailureRecorder;
 import dev.managedprocesses.internal.Listeners;
 import dev.managedprocesses.internal.StreamSink;
+import dev.managedprocesses.internal.io.CapturedPipes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,14 @@ import org.slf4j.LoggerFactory;
  * the spawn itself. It neither registers nor watches the process: that is the factory's lifecycle.
  */
 final class ProcessLauncher {
+
+	/**
+	 * Whether captured streams go through the event-driven engine (Linux with JNA): pipes of our own, read by
+	 * the factory's I/O loop or by {@code run()}'s caller. {@code -Dmanagedprocesses.io=pump} keeps the
+	 * portable pump (for comparison).
+	 */
+	static final boolean ENGINE = !"pump".equals(System.getProperty("managedprocesses.io"))
+			&& CapturedPipes.available();
 
 	private final ManagedProcessFactory factory;
 
@@ -66,32 +75,62 @@ final class ProcessLauncher {
 					: null;
 			StreamSink stdout = spec.output().isCaptured() ? new StreamSink(spec.output().captureLimit(),
 					spec.charset(), lines(spec.outputLines(), (outputLogger != null) ? outputLogger::info : null),
-					failures) : null;
+					this.factory.callbackExecutor(), failures) : null;
 			StreamSink stderr = spec.error().isCaptured() ? new StreamSink(spec.error().captureLimit(),
 					spec.charset(), lines(spec.errorLines(), (outputLogger != null) ? outputLogger::warn : null),
-					failures) : null;
+					this.factory.callbackExecutor(), failures) : null;
+			CapturedPipes pipes = (ENGINE && (stdout != null || stderr != null)) ? openPipes(command, stdout, stderr)
+					: null;
 			Instant startedAt = Instant.now();
 			Process process;
 			try {
+				if (pipes != null) {
+					pipes.redirect(builder);
+				}
 				process = builder.start();
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
+				if (pipes != null) {
+					pipes.close();
+				}
+				if (!(ex instanceof IOException)) {
+					throw ex;
+				}
 				ProcessStartException failure = new ProcessStartException(command, ex.getMessage(), ex);
 				this.listeners.notify((listener) -> listener.startFailed(command, failure));
 				throw failure;
+			}
+			ProcessWatch watch;
+			if (pipes != null) {
+				// from here the engine owns the read ends and the pidfd; our write ends must go for EOF to come
+				pipes.started();
+				watch = new EngineWatch(this.factory, process, CapturedPipes.pidfd(process), pipes, stdout, stderr,
+						failures);
+			}
+			else {
+				watch = new PumpWatch(process, stdout, stderr, failures);
 			}
 			if (spec.input().isNone()) {
 				// closed at once, so a child that reads it gets end-of-file instead of hanging
 				closeQuietly(process.getOutputStream());
 			}
 			return new DefaultManagedProcess(this.factory, process, spec.name(), command, treeId, startedAt,
-					spec.gracePeriod(), stdout, stderr, failures, spec.charset());
+					spec.gracePeriod(), stdout, stderr, failures, spec.charset(), watch);
 		}
 		catch (IOException ex) {
 			throw new ProcessStartException(command, "cannot prepare standard input: " + ex.getMessage(), ex);
 		}
 		finally {
 			deleteQuietly(inputTemp);
+		}
+	}
+
+	private static CapturedPipes openPipes(List<String> command, StreamSink stdout, StreamSink stderr) {
+		try {
+			return CapturedPipes.open(stdout != null, stderr != null);
+		}
+		catch (IOException ex) {
+			throw new ProcessStartException(command, "cannot create output pipes: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -51,7 +51,22 @@ public final class OutputSinks {
 	 */
 	public static OutputSink lines(Charset charset, Consumer<String> callback, Executor executor,
 			Consumer<Throwable> onFailure) {
-		return new LineSink(charset, new SerialDelivery(callback, executor, onFailure));
+		return lines(charset, callback, executor, onFailure, null);
+	}
+
+	/**
+	 * As {@link #lines(Charset, Consumer, Executor, Consumer)}, and tells when the last line was delivered.
+	 * @param charset the charset of the lines
+	 * @param callback the user's line callback
+	 * @param executor where the callback runs (never the I/O thread)
+	 * @param onFailure told once when the callback throws
+	 * @param delivered run on the executor once the sink ended and every line before was handed to the
+	 * callback (or dropped after it failed), or {@code null}
+	 * @return the sink
+	 */
+	public static OutputSink lines(Charset charset, Consumer<String> callback, Executor executor,
+			Consumer<Throwable> onFailure, Runnable delivered) {
+		return new LineSink(charset, new SerialDelivery(callback, executor, onFailure, delivered));
 	}
 
 	/**
@@ -141,6 +156,8 @@ public final class OutputSinks {
 			if (this.length > 0) {
 				emit();
 			}
+			this.buffer = null;
+			this.delivery.end();
 		}
 
 	}
@@ -157,25 +174,42 @@ public final class OutputSinks {
 
 		private final Consumer<Throwable> onFailure;
 
+		private static final Object[] END = new Object[0];
+
 		private final Queue<Object[]> pending = new ArrayDeque<>();
 
 		private boolean scheduled;
 
 		private volatile boolean failed;
 
-		SerialDelivery(Consumer<String> callback, Executor executor, Consumer<Throwable> onFailure) {
+		private final Runnable delivered;
+
+		SerialDelivery(Consumer<String> callback, Executor executor, Consumer<Throwable> onFailure,
+				Runnable delivered) {
 			this.callback = callback;
 			this.executor = executor;
 			this.onFailure = onFailure;
+			this.delivered = delivered;
+		}
+
+		/** After the last line: tells {@code delivered} once every line before it went out. */
+		void end() {
+			if (this.delivered != null) {
+				enqueue(END);
+			}
 		}
 
 		void offer(byte[] line, Charset charset) {
 			if (this.failed) {
 				return;
 			}
+			enqueue(new Object[] { line, charset });
+		}
+
+		private void enqueue(Object[] item) {
 			boolean schedule;
 			synchronized (this) {
-				this.pending.add(new Object[] { line, charset });
+				this.pending.add(item);
 				schedule = !this.scheduled;
 				this.scheduled = true;
 			}
@@ -194,6 +228,10 @@ public final class OutputSinks {
 						this.scheduled = false;
 						return;
 					}
+				}
+				if (next == END) {
+					this.delivered.run();
+					continue;
 				}
 				if (this.failed) {
 					continue;
