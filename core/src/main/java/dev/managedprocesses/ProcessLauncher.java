@@ -33,6 +33,9 @@ final class ProcessLauncher {
 	static final boolean ENGINE = !"pump".equals(System.getProperty("managedprocesses.io"))
 			&& CapturedPipes.available();
 
+	/** {@code /dev/null} where there is one: standard input of a process given none. */
+	private static final java.io.File NO_INPUT = devNull();
+
 	private final ManagedProcessFactory factory;
 
 	private final Listeners<ProcessListener> listeners;
@@ -110,7 +113,7 @@ final class ProcessLauncher {
 			else {
 				watch = new PumpWatch(process, stdout, stderr, failures);
 			}
-			if (spec.input().isNone()) {
+			if (spec.input().isNone() && NO_INPUT == null) {
 				// closed at once, so a child that reads it gets end-of-file instead of hanging
 				closeQuietly(process.getOutputStream());
 			}
@@ -123,6 +126,11 @@ final class ProcessLauncher {
 		finally {
 			deleteQuietly(inputTemp);
 		}
+	}
+
+	private static java.io.File devNull() {
+		java.io.File file = new java.io.File("/dev/null");
+		return (java.io.File.separatorChar == '/' && file.exists()) ? file : null;
 	}
 
 	private static CapturedPipes openPipes(List<String> command, StreamSink stdout, StreamSink stderr) {
@@ -152,6 +160,10 @@ final class ProcessLauncher {
 			}
 			builder.redirectInput(temp.toFile());
 			return temp;
+		}
+		if (NO_INPUT != null) {
+			// end of file at once without a pipe: no pipe to make and close, no 8 KiB stream buffer kept
+			builder.redirectInput(NO_INPUT);
 		}
 		return null;
 	}

@@ -154,7 +154,8 @@ public final class TreeStopper {
 		List<Stop> finished = new ArrayList<>();
 		long started = System.nanoTime();
 		try {
-			ProcessTable table = ProcessTable.read(this.os);
+			// states only: a step needs parent links, states and start times, never command lines
+			ProcessTable table = ProcessTable.readStates(this.os);
 			long now = System.nanoTime();
 			for (Stop stop : stops) {
 				if (stop.advance(table, now)) {

@@ -113,6 +113,16 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	}
 
 	@Override
+	public List<ProcessInfo> processStates() {
+		long[] pids = this.procFs.pids();
+		List<ProcessInfo> processes = new ArrayList<>(pids.length);
+		for (long each : pids) {
+			this.procFs.processState(each).ifPresent(processes::add);
+		}
+		return processes;
+	}
+
+	@Override
 	public List<Long> children(long pid) {
 		Set<Long> children = new LinkedHashSet<>();
 		for (long tid : this.procFs.tasks(pid)) {

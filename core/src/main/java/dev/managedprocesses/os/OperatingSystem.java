@@ -90,6 +90,16 @@ public interface OperatingSystem {
 	List<ProcessInfo> processes();
 
 	/**
+	 * Every visible process, like {@link #processes()}, but the command line may be just the kernel's short
+	 * name: for loops that need only parent links, states and start times (stopping trees), where reading every
+	 * command line would double the cost of each pass.
+	 * @return a snapshot of the process table
+	 */
+	default List<ProcessInfo> processStates() {
+		return processes();
+	}
+
+	/**
 	 * The direct children of a process, zombies included where {@link #canSeeZombies()}.
 	 * @param pid the parent
 	 * @return the children's pids

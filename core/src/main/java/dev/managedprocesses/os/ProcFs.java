@@ -63,14 +63,23 @@ final class ProcFs {
 		if (stat.isEmpty()) {
 			return Optional.empty();
 		}
-		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8));
+		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8), true);
+	}
+
+	/** Like {@link #process(long)} from {@code stat} alone: the command is the kernel's short name. */
+	Optional<ProcessInfo> processState(long pid) {
+		Optional<byte[]> stat = read(pid + "/stat");
+		if (stat.isEmpty()) {
+			return Optional.empty();
+		}
+		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8), false);
 	}
 
 	/**
 	 * Parses {@code /proc/PID/stat}. The command name (field 2) is in parentheses and may itself hold spaces
 	 * and parentheses, so fields are counted from the last {@code ')'}.
 	 */
-	private Optional<ProcessInfo> parse(long pid, String stat) {
+	private Optional<ProcessInfo> parse(long pid, String stat, boolean withCommandLine) {
 		int open = stat.indexOf('(');
 		int close = stat.lastIndexOf(')');
 		if (open < 0 || close < open || close + 2 >= stat.length()) {
@@ -85,7 +94,8 @@ final class ProcFs {
 		char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
 		long ppid = parseNumber(fields[1]);
 		long startTime = parseNumber(fields[19]);
-		List<String> command = (state == 'Z') ? List.of(comm) : commandLine(pid).orElse(List.of(comm));
+		List<String> command = (state == 'Z' || !withCommandLine) ? List.of(comm)
+				: commandLine(pid).orElse(List.of(comm));
 		return Optional.of(new ProcessInfo(pid, ppid, state, startTime, command));
 	}
 

@@ -41,6 +41,15 @@ public final class ProcessTable {
 	}
 
 	/**
+	 * Reads the process table now, without command lines ({@link OperatingSystem#processStates()}).
+	 * @param os the operating system
+	 * @return the snapshot
+	 */
+	public static ProcessTable readStates(OperatingSystem os) {
+		return new ProcessTable(os.processStates());
+	}
+
+	/**
 	 * A table of the given processes, for tests and for callers that already hold a listing.
 	 * @param processes the processes
 	 * @return the table

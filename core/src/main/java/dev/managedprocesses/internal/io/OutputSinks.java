@@ -102,7 +102,8 @@ public final class OutputSinks {
 
 		private final SerialDelivery delivery;
 
-		private byte[] buffer = new byte[256];
+		/** Allocated on the first byte: a process that prints nothing costs nothing. */
+		private byte[] buffer = new byte[0];
 
 		private int length;
 
@@ -133,7 +134,7 @@ public final class OutputSinks {
 				int room = MAX_LINE - this.length;
 				int chunk = Math.min(room, count);
 				if (this.length + chunk > this.buffer.length) {
-					this.buffer = Arrays.copyOf(this.buffer, Math.min(MAX_LINE, Math.max(this.length + chunk, this.buffer.length * 2)));
+					this.buffer = Arrays.copyOf(this.buffer, Math.min(MAX_LINE, Math.max(this.length + chunk, Math.max(128, this.buffer.length * 2))));
 				}
 				System.arraycopy(bytes, offset, this.buffer, this.length, chunk);
 				this.length += chunk;
@@ -156,7 +157,7 @@ public final class OutputSinks {
 			if (this.length > 0) {
 				emit();
 			}
-			this.buffer = null;
+			this.buffer = new byte[0];
 			this.delivery.end();
 		}
 
