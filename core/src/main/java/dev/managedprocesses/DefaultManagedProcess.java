@@ -12,7 +12,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedprocesses.internal.FailureRecorder;
-import dev.managedprocesses.internal.OutputPump;
 import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
 import dev.managedprocesses.os.OperatingSystem;
@@ -69,12 +68,12 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final java.util.concurrent.atomic.AtomicBoolean exitNoticed = new java.util.concurrent.atomic.AtomicBoolean();
 
-	/** Drains the captured streams; {@code null} when neither is captured (no thread reads anything). */
-	private final OutputPump pump;
+	/** Follows the exit and drains the captured streams: the engine on Linux, the pump elsewhere. */
+	private final ProcessWatch watch;
 
 	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name,
 			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
-			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset) {
+			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset, ProcessWatch watch) {
 		this.factory = factory;
 		this.process = process;
 		this.pid = process.pid();
@@ -87,9 +86,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 		this.stderr = stderr;
 		this.failures = failures;
 		this.charset = charset;
-		// created here, so the process is fully wired before anyone can see it; started only by the watcher
-		this.pump = (stdout != null || stderr != null)
-				? new OutputPump(process, stdout, stderr, failures, this::exitedAndDrained) : null;
+		// made by the launcher, so the process is fully wired before anyone can see it; started only here
+		this.watch = watch;
 	}
 
 	void scheduleTimeout(Optional<Duration> timeout) {
@@ -98,16 +96,9 @@ final class DefaultManagedProcess implements ManagedProcess {
 					TimeUnit.NANOSECONDS));
 	}
 
-	/** Watches the process in the background: an output thread, or the JDK's exit notification. */
+	/** Watches the process in the background: the factory's I/O loop, an output thread, or the JDK's exit. */
 	void watchInBackground() {
-		if (this.pump != null) {
-			Thread thread = new Thread(this.pump, "managed-process-output-" + pid());
-			thread.setDaemon(true);
-			thread.start();
-		}
-		else {
-			this.process.onExit().whenComplete((p, ex) -> exitedAndDrained());
-		}
+		this.watch.inBackground(this::exitedAndDrained);
 	}
 
 	/**
@@ -116,24 +107,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 	 * {@link InterruptedException} is thrown, so the process stays drained and tracked.
 	 */
 	ProcessResult runInCallingThread() throws InterruptedException {
-		boolean finished;
-		if (this.pump != null) {
-			finished = this.pump.pump(true);
-		}
-		else {
-			try {
-				this.process.waitFor();
-				exitedAndDrained();
-				finished = true;
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				finished = false;
-			}
-		}
-		if (!finished) {
-			Thread.interrupted();
-			watchInBackground();
+		if (!this.watch.inCallingThread(this::exitedAndDrained)) {
 			throw new InterruptedException("Interrupted while waiting for pid " + pid() + "; it keeps running, tracked");
 		}
 		return await();
@@ -273,8 +247,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public ProcessResult await() throws InterruptedException {
-		if (this.pump == null && !this.exitNoticed.get()) {
-			// no output thread: learn of the exit here instead of after the JDK's asynchronous notification
+		if (!this.watch.readsOutput() && !this.exitNoticed.get()) {
+			// no output to drain: learn of the exit here instead of after the JDK's asynchronous notification
 			this.process.waitFor();
 			exitedAndDrained();
 		}

@@ -1,5 +1,7 @@
 package dev.managedprocesses;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import dev.managedprocesses.internal.CallbackExecutor;
 import dev.managedprocesses.internal.Listeners;
 import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.internal.TreeStopper;
+import dev.managedprocesses.internal.io.IoLoop;
 import dev.managedprocesses.os.OperatingSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	/** See {@link Builder#interceptor(ProcessInterceptor)}. */
 	private final ProcessInterceptors interceptors;
+
+	/** Created on first use by {@link #ioLoop()}, closed by {@link #close()}. */
+	private volatile IoLoop ioLoop;
 
 	private final String factoryId;
 
@@ -261,10 +267,22 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 		finally {
 			this.scheduler.shutdown();
+			closeIoLoop();
 			if (this.ownedCallbackPool != null) {
 				// callbacks already handed over still run; the threads end when idle
 				this.ownedCallbackPool.shutdown();
 			}
+		}
+	}
+
+	private void closeIoLoop() {
+		IoLoop loop;
+		synchronized (this) {
+			loop = this.ioLoop;
+			this.ioLoop = null;
+		}
+		if (loop != null) {
+			loop.close();
 		}
 	}
 
@@ -286,6 +304,26 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	ProcessInterceptors interceptors() {
 		return this.interceptors;
+	}
+
+	/** The one I/O thread of this factory for captured output on Linux, started on first use. */
+	IoLoop ioLoop() {
+		IoLoop loop = this.ioLoop;
+		if (loop == null) {
+			synchronized (this) {
+				loop = this.ioLoop;
+				if (loop == null) {
+					try {
+						loop = new IoLoop("managed-processes-io", this.callbackExecutor);
+					}
+					catch (IOException ex) {
+						throw new UncheckedIOException("Cannot start the I/O loop", ex);
+					}
+					this.ioLoop = loop;
+				}
+			}
+		}
+		return loop;
 	}
 
 	ScheduledExecutorService scheduler() {

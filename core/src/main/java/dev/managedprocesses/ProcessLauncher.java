@@ -15,6 +15,7 @@ import dev.managedprocesses.internal.FailureRecorder;
 import dev.managedprocesses.internal.Listeners;
 import dev.managedprocesses.internal.MdcLineLogger;
 import dev.managedprocesses.internal.StreamSink;
+import dev.managedprocesses.internal.io.CapturedPipes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +25,17 @@ import org.slf4j.LoggerFactory;
  * the spawn itself. It neither registers nor watches the process: that is the factory's lifecycle.
  */
 final class ProcessLauncher {
+
+	/**
+	 * Whether captured streams go through the event-driven engine (Linux with JNA): pipes of our own, read by
+	 * the factory's I/O loop or by {@code run()}'s caller. {@code -Dmanagedprocesses.io=pump} keeps the
+	 * portable pump (for comparison).
+	 */
+	static final boolean ENGINE = !"pump".equals(System.getProperty("managedprocesses.io"))
+			&& CapturedPipes.available();
+
+	/** {@code /dev/null} where there is one: standard input of a process given none. */
+	private static final java.io.File NO_INPUT = devNull();
 
 	private final ManagedProcessFactory factory;
 
@@ -69,17 +81,30 @@ final class ProcessLauncher {
 			MdcLineLogger outputLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::info, spec.name()) : null;
 			MdcLineLogger errorLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::warn, spec.name()) : null;
 			StreamSink stdout = spec.output().isCaptured() ? new StreamSink(spec.output().captureLimit(),
-					spec.charset(), lines(spec.outputLines(), outputLog), failures) : null;
+					spec.charset(), lines(spec.outputLines(), outputLog), this.factory.callbackExecutor(), failures)
+					: null;
 			StreamSink stderr = spec.error().isCaptured() ? new StreamSink(spec.error().captureLimit(),
-					spec.charset(), lines(spec.errorLines(), errorLog), failures) : null;
+					spec.charset(), lines(spec.errorLines(), errorLog), this.factory.callbackExecutor(), failures)
+					: null;
+			CapturedPipes pipes = (ENGINE && (stdout != null || stderr != null)) ? openPipes(command, stdout, stderr)
+					: null;
 			// interceptors (observations, trace propagation) see the start on the calling thread, last before the spawn
 			ProcessInterceptors.Interceptions intercepted = this.factory.interceptors().beforeStart(spec, environment);
 			Instant startedAt = Instant.now();
 			Process process;
 			try {
+				if (pipes != null) {
+					pipes.redirect(builder);
+				}
 				process = builder.start();
 			}
-			catch (IOException ex) {
+			catch (IOException | RuntimeException ex) {
+				if (pipes != null) {
+					pipes.close();
+				}
+				if (!(ex instanceof IOException)) {
+					throw ex;
+				}
 				ProcessStartException failure = new ProcessStartException(command, ex.getMessage(), ex);
 				intercepted.startFailed(failure);
 				this.listeners.notify((listener) -> listener.startFailed(command, failure));
@@ -89,12 +114,22 @@ final class ProcessLauncher {
 				outputLog.bindPid(process.pid());
 				errorLog.bindPid(process.pid());
 			}
-			if (spec.input().isNone()) {
+			ProcessWatch watch;
+			if (pipes != null) {
+				// from here the engine owns the read ends and the pidfd; our write ends must go for EOF to come
+				pipes.started();
+				watch = new EngineWatch(this.factory, process, CapturedPipes.pidfd(process), pipes, stdout, stderr,
+						failures);
+			}
+			else {
+				watch = new PumpWatch(process, stdout, stderr, failures);
+			}
+			if (spec.input().isNone() && NO_INPUT == null) {
 				// closed at once, so a child that reads it gets end-of-file instead of hanging
 				closeQuietly(process.getOutputStream());
 			}
 			DefaultManagedProcess managed = new DefaultManagedProcess(this.factory, process, spec.name(), command,
-					treeId, startedAt, spec.gracePeriod(), stdout, stderr, failures, spec.charset());
+					treeId, startedAt, spec.gracePeriod(), stdout, stderr, failures, spec.charset(), watch);
 			this.factory.interceptors().started(managed, intercepted);
 			return managed;
 		}
@@ -103,6 +138,20 @@ final class ProcessLauncher {
 		}
 		finally {
 			deleteQuietly(inputTemp);
+		}
+	}
+
+	private static java.io.File devNull() {
+		java.io.File file = new java.io.File("/dev/null");
+		return (java.io.File.separatorChar == '/' && file.exists()) ? file : null;
+	}
+
+	private static CapturedPipes openPipes(List<String> command, StreamSink stdout, StreamSink stderr) {
+		try {
+			return CapturedPipes.open(stdout != null, stderr != null);
+		}
+		catch (IOException ex) {
+			throw new ProcessStartException(command, "cannot create output pipes: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -124,6 +173,10 @@ final class ProcessLauncher {
 			}
 			builder.redirectInput(temp.toFile());
 			return temp;
+		}
+		if (NO_INPUT != null) {
+			// end of file at once without a pipe: no pipe to make and close, no 8 KiB stream buffer kept
+			builder.redirectInput(NO_INPUT);
 		}
 		return null;
 	}

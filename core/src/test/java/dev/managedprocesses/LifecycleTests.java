@@ -131,16 +131,28 @@ class LifecycleTests {
 		assertThat(this.factory.processes()).isEmpty();
 	}
 
+	/**
+	 * Line callbacks are user code: they run in order on the factory's callback executor (never on the thread
+	 * that reads, which for {@code run()} is the caller and on Linux could be the I/O loop after a hand-off),
+	 * and every line has been delivered when {@code run()} returns.
+	 */
 	@Test
-	void runDrainsInTheCallingThread() throws Exception {
+	void runDeliversEveryLineInOrderOnTheCallbackExecutorBeforeItReturns() throws Exception {
 		this.factory = ManagedProcessFactory.create();
 		Thread caller = Thread.currentThread();
 		List<Thread> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
-		ProcessResult result = this.factory.command("sh", "-c", "seq 1 3")
-			.onOutputLine((line) -> callbackThreads.add(Thread.currentThread()))
+		List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+		ProcessResult result = this.factory.command("sh", "-c", "seq 1 300")
+			.onOutputLine((line) -> {
+				callbackThreads.add(Thread.currentThread());
+				lines.add(line);
+			})
 			.run();
-		assertThat(result.stdout()).isEqualTo("1\n2\n3\n");
-		assertThat(callbackThreads).hasSize(3).containsOnly(caller);
+		assertThat(result.stdout()).startsWith("1\n2\n3\n").endsWith("\n300\n");
+		assertThat(lines).hasSize(300).startsWith("1", "2", "3").endsWith("300");
+		assertThat(lines).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 300).mapToObj(String::valueOf).toList());
+		assertThat(callbackThreads).doesNotContain(caller)
+			.allSatisfy((thread) -> assertThat(thread.getName()).doesNotStartWith("managed-process"));
 	}
 
 	@Test

@@ -18,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: the event-driven engine's raw potential before it is wired into the factory. Spawn and capture
+ * JMH: the event-driven engine, alone and as wired into the factory ({@code managed-run},
+ * {@code managed-start}). Spawn and capture
  * {@code seq 1 20000} with raw {@link ProcessBuilder} (read in the caller; read on a reader thread) against
  * the engine's pipes owned through {@code /proc/self/fd}, waited for with {@code poll()} in the caller or by
  * the epoll thread. {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main EngineBenchmark}.
@@ -33,7 +34,7 @@ public class EngineBenchmark {
 
 	private static final List<String> SEQ = List.of("seq", "1", "20000");
 
-	@Param({ "raw", "raw-reader-thread", "engine-poll", "engine-loop" })
+	@Param({ "raw", "raw-reader-thread", "engine-poll", "engine-loop", "managed-run", "managed-start" })
 	public String path;
 
 	private Library runner;
@@ -45,6 +46,10 @@ public class EngineBenchmark {
 			case "raw-reader-thread" -> new RawReaderThread();
 			case "engine-poll" -> new EngineDirect(EngineDirect.Mode.POLL);
 			case "engine-loop" -> new EngineDirect(EngineDirect.Mode.LOOP);
+			// the integrated path: the factory with its default capture, run() (poll in the caller) and
+			// start() + await() (the factory's I/O loop)
+			case "managed-run" -> new ManagedProcesses();
+			case "managed-start" -> ManagedProcesses.viaStart();
 			default -> throw new IllegalArgumentException(this.path);
 		};
 	}

@@ -9,7 +9,7 @@ import dev.managedprocesses.ManagedProcessFactory;
 /**
  * The starter: {@link ManagedProcessFactory}, output captured (its default) unless told otherwise.
  */
-final class ManagedProcesses implements Library {
+class ManagedProcesses implements Library {
 
 	enum Output {
 
@@ -47,6 +47,36 @@ final class ManagedProcesses implements Library {
 	@Override
 	public String capture(List<String> command) throws Exception {
 		return this.factory.command(command).run().stdout();
+	}
+
+	/** The factory through {@code start()} and {@code await()} for capture: the factory's I/O loop reads. */
+	static ManagedProcesses viaStart() {
+		return new ManagedProcesses() {
+			@Override
+			public String name() {
+				return "managed-processes start()";
+			}
+
+			@Override
+			public String capture(List<String> command) throws Exception {
+				ManagedProcess process = factory().command(command).start();
+				notePumpThread(process.pid());
+				return process.await().stdout();
+			}
+		};
+	}
+
+	private static final java.util.concurrent.atomic.AtomicInteger pumpThreads = new java.util.concurrent.atomic.AtomicInteger();
+
+	/** Counts per-process output threads of the portable pump seen while a process ran (0 on the engine). */
+	static int pumpThreadsSeen() {
+		return pumpThreads.get();
+	}
+
+	private static void notePumpThread(long pid) {
+		if (Thread.getAllStackTraces().keySet().stream().anyMatch((t) -> t.getName().equals("managed-process-output-" + pid))) {
+			pumpThreads.incrementAndGet();
+		}
 	}
 
 	@Override

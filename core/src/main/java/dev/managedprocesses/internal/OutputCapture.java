@@ -59,7 +59,8 @@ public final class OutputCapture {
 
 	private void ensureHead(int needed) {
 		if (needed > this.headBuffer.length) {
-			int size = Math.min(this.limitHead, Math.max(needed, Math.max(8192, this.headBuffer.length * 2)));
+			// small first (most processes print a line or two), doubling after: a few copies for big outputs
+			int size = Math.min(this.limitHead, Math.max(needed, Math.max(256, this.headBuffer.length * 2)));
 			this.headBuffer = java.util.Arrays.copyOf(this.headBuffer, size);
 		}
 	}

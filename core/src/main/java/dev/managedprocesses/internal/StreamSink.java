@@ -1,22 +1,35 @@
 package dev.managedprocesses.internal;
 
 import java.nio.charset.Charset;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
+import dev.managedprocesses.internal.io.OutputSink;
+import dev.managedprocesses.internal.io.OutputSinks;
+
 /**
- * Where one output stream of a process goes once read: the bounded capture and, when a line callback or
- * logging is set, a {@link LineSplitter}. A callback that throws is switched off for the rest of the
- * process and its failure recorded; the capture keeps filling, so output keeps draining.
+ * Where one output stream of a process goes once read, by the engine's I/O loop or poll waiter or by the
+ * portable pump: the bounded capture and, when a line callback or logging is set, lines delivered in order on
+ * the callback executor (never on the reading thread, so a slow callback neither stalls reading nor runs user
+ * code on a starter thread). A capture or callback that fails is switched off for the rest of the process and
+ * its failure recorded; reading goes on, so output keeps draining and the child never blocks.
  * <p>
  * Internal: public only because the core's main package uses it; not part of the public API.
  */
-public final class StreamSink {
+public final class StreamSink implements OutputSink {
+
+	private static final CompletableFuture<Void> NO_LINES = CompletableFuture.completedFuture(null);
 
 	private final OutputCapture capture;
 
-	private final LineSplitter lines;
+	private final OutputSink lines;
+
+	private final CompletableFuture<Void> delivered;
 
 	private final FailureRecorder failures;
+
+	private boolean captureFailed;
 
 	private boolean linesFailed;
 
@@ -25,12 +38,24 @@ public final class StreamSink {
 	 * @param captureLimit the capture limit in bytes
 	 * @param charset the charset for lines
 	 * @param lineConsumer the callback for each line, or {@code null}
+	 * @param executor where line callbacks run (the factory's callback executor)
 	 * @param failures where failures go
 	 */
-	public StreamSink(int captureLimit, Charset charset, Consumer<String> lineConsumer, FailureRecorder failures) {
+	public StreamSink(int captureLimit, Charset charset, Consumer<String> lineConsumer, Executor executor,
+			FailureRecorder failures) {
 		this.capture = new OutputCapture(captureLimit);
-		this.lines = (lineConsumer != null) ? new LineSplitter(charset, lineConsumer) : null;
 		this.failures = failures;
+		if (lineConsumer != null) {
+			this.delivered = new CompletableFuture<>();
+			this.lines = OutputSinks.lines(charset, lineConsumer, executor,
+					(ex) -> failures.record(
+							new IllegalStateException("Line callback failed; output kept draining without it", ex)),
+					() -> this.delivered.complete(null));
+		}
+		else {
+			this.delivered = NO_LINES;
+			this.lines = null;
+		}
 	}
 
 	/**
@@ -41,32 +66,60 @@ public final class StreamSink {
 		return this.capture;
 	}
 
-	void write(byte[] bytes, int count) {
-		this.capture.write(bytes, 0, count);
-		if (this.lines != null && !this.linesFailed) {
+	/**
+	 * Completes once the stream ended and every line was handed to the line callback (at once without one).
+	 * @return the future
+	 */
+	public CompletableFuture<Void> delivered() {
+		return this.delivered;
+	}
+
+	@Override
+	public void accept(byte[] bytes, int offset, int length) {
+		if (!this.captureFailed) {
 			try {
-				this.lines.write(bytes, 0, count);
+				this.capture.write(bytes, offset, length);
 			}
 			catch (Throwable ex) {
-				lineCallbackFailed(ex);
+				this.captureFailed = true;
+				this.failures.record(ex);
 			}
 		}
+		if (this.lines != null && !this.linesFailed) {
+			try {
+				this.lines.accept(bytes, offset, length);
+			}
+			catch (Throwable ex) {
+				linesFailed(ex);
+			}
+		}
+	}
+
+	@Override
+	public void end() {
+		if (this.lines != null && !this.linesFailed) {
+			try {
+				this.lines.end();
+			}
+			catch (Throwable ex) {
+				linesFailed(ex);
+			}
+		}
+	}
+
+	void write(byte[] bytes, int count) {
+		accept(bytes, 0, count);
 	}
 
 	void finish() {
-		if (this.lines != null && !this.linesFailed) {
-			try {
-				this.lines.finish();
-			}
-			catch (Throwable ex) {
-				lineCallbackFailed(ex);
-			}
-		}
+		end();
 	}
 
-	private void lineCallbackFailed(Throwable ex) {
+	private void linesFailed(Throwable ex) {
 		this.linesFailed = true;
 		this.failures.record(new IllegalStateException("Line callback failed; output kept draining without it", ex));
+		// nothing more will be delivered: do not hold the result for lines that will never come
+		this.delivered.complete(null);
 	}
 
 }

@@ -51,7 +51,22 @@ public final class OutputSinks {
 	 */
 	public static OutputSink lines(Charset charset, Consumer<String> callback, Executor executor,
 			Consumer<Throwable> onFailure) {
-		return new LineSink(charset, new SerialDelivery(callback, executor, onFailure));
+		return lines(charset, callback, executor, onFailure, null);
+	}
+
+	/**
+	 * As {@link #lines(Charset, Consumer, Executor, Consumer)}, and tells when the last line was delivered.
+	 * @param charset the charset of the lines
+	 * @param callback the user's line callback
+	 * @param executor where the callback runs (never the I/O thread)
+	 * @param onFailure told once when the callback throws
+	 * @param delivered run on the executor once the sink ended and every line before was handed to the
+	 * callback (or dropped after it failed), or {@code null}
+	 * @return the sink
+	 */
+	public static OutputSink lines(Charset charset, Consumer<String> callback, Executor executor,
+			Consumer<Throwable> onFailure, Runnable delivered) {
+		return new LineSink(charset, new SerialDelivery(callback, executor, onFailure, delivered));
 	}
 
 	/**
@@ -87,7 +102,8 @@ public final class OutputSinks {
 
 		private final SerialDelivery delivery;
 
-		private byte[] buffer = new byte[256];
+		/** Allocated on the first byte: a process that prints nothing costs nothing. */
+		private byte[] buffer = new byte[0];
 
 		private int length;
 
@@ -118,7 +134,7 @@ public final class OutputSinks {
 				int room = MAX_LINE - this.length;
 				int chunk = Math.min(room, count);
 				if (this.length + chunk > this.buffer.length) {
-					this.buffer = Arrays.copyOf(this.buffer, Math.min(MAX_LINE, Math.max(this.length + chunk, this.buffer.length * 2)));
+					this.buffer = Arrays.copyOf(this.buffer, Math.min(MAX_LINE, Math.max(this.length + chunk, Math.max(128, this.buffer.length * 2))));
 				}
 				System.arraycopy(bytes, offset, this.buffer, this.length, chunk);
 				this.length += chunk;
@@ -141,6 +157,8 @@ public final class OutputSinks {
 			if (this.length > 0) {
 				emit();
 			}
+			this.buffer = new byte[0];
+			this.delivery.end();
 		}
 
 	}
@@ -157,25 +175,42 @@ public final class OutputSinks {
 
 		private final Consumer<Throwable> onFailure;
 
+		private static final Object[] END = new Object[0];
+
 		private final Queue<Object[]> pending = new ArrayDeque<>();
 
 		private boolean scheduled;
 
 		private volatile boolean failed;
 
-		SerialDelivery(Consumer<String> callback, Executor executor, Consumer<Throwable> onFailure) {
+		private final Runnable delivered;
+
+		SerialDelivery(Consumer<String> callback, Executor executor, Consumer<Throwable> onFailure,
+				Runnable delivered) {
 			this.callback = callback;
 			this.executor = executor;
 			this.onFailure = onFailure;
+			this.delivered = delivered;
+		}
+
+		/** After the last line: tells {@code delivered} once every line before it went out. */
+		void end() {
+			if (this.delivered != null) {
+				enqueue(END);
+			}
 		}
 
 		void offer(byte[] line, Charset charset) {
 			if (this.failed) {
 				return;
 			}
+			enqueue(new Object[] { line, charset });
+		}
+
+		private void enqueue(Object[] item) {
 			boolean schedule;
 			synchronized (this) {
-				this.pending.add(new Object[] { line, charset });
+				this.pending.add(item);
 				schedule = !this.scheduled;
 				this.scheduled = true;
 			}
@@ -194,6 +229,10 @@ public final class OutputSinks {
 						this.scheduled = false;
 						return;
 					}
+				}
+				if (next == END) {
+					this.delivered.run();
+					continue;
 				}
 				if (this.failed) {
 					continue;
