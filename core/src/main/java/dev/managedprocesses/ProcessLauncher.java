@@ -85,7 +85,7 @@ final class ProcessLauncher {
 				closeQuietly(process.getOutputStream());
 			}
 			return new DefaultManagedProcess(this.factory, process, spec.name(), command, treeId, startedAt,
-					spec.gracePeriod(), stdout, stderr, failures, spec.charset());
+					spec.gracePeriod(), stdout, stderr, failures, spec.charset(), spec.stopSignal());
 		}
 		catch (IOException ex) {
 			throw new ProcessStartException(command, "cannot prepare standard input: " + ex.getMessage(), ex);

@@ -43,6 +43,11 @@ public final class StreamSink {
 
 	void write(byte[] bytes, int count) {
 		this.capture.write(bytes, 0, count);
+		Throwable degraded = this.capture.takeDegradation();
+		if (degraded != null) {
+			this.failures.record(new IllegalStateException(
+					"Not enough memory to capture the output up to its limit; the capture is truncated", degraded));
+		}
 		if (this.lines != null && !this.linesFailed) {
 			try {
 				this.lines.write(bytes, 0, count);
