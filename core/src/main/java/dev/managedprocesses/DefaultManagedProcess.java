@@ -131,12 +131,18 @@ final class DefaultManagedProcess implements ManagedProcess {
 	 * only after this (see {@link #finish()}).
 	 */
 	void deliverStarted(Listeners<ProcessListener> listeners) {
+		if (listeners.isEmpty()) {
+			return;
+		}
 		this.startedDelivered = CompletableFuture.runAsync(() -> listeners.notify((listener) -> listener.started(this)),
 				this.factory.callbackExecutor());
 	}
 
 	/** Tells the listeners that the process finished, after {@code started}, on the callback executor. */
 	void deliverFinished(Listeners<ProcessListener> listeners, ProcessResult processResult) {
+		if (listeners.isEmpty()) {
+			return;
+		}
 		this.startedDelivered.whenCompleteAsync(
 				(ignored, ex) -> listeners.notify((listener) -> listener.finished(processResult)),
 				this.factory.callbackExecutor());

@@ -255,11 +255,16 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			List<DefaultManagedProcess> toSignal = new ArrayList<>();
 			List<CompletableFuture<Void>> pendings = new ArrayList<>();
 			Duration longestGrace = null;
+			// the trees stopped by a stop of their own (their own signal and grace), not by the leftover stop
+			java.util.Set<String> ownStops = new java.util.HashSet<>();
 			for (DefaultManagedProcess process : live) {
 				CompletableFuture<Void> pending = process.recordStop(ProcessOutcome.STOPPED, process.gracePeriod());
 				if (pending != null) {
 					toSignal.add(process);
 					pendings.add(pending);
+				}
+				if (pending != null || process.state() == ProcessState.STOPPING) {
+					ownStops.add(process.treeId());
 				}
 				process.waitAlsoFor(leftoverStop);
 				all.add(process.internalResult());
@@ -275,8 +280,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			}
 			String prefix = this.factoryId + "-";
 			Duration leftoverGrace = this.shutdownGrace;
-			this.treeStopper.stop(List.of(new TreeStopper.Tree(null, (marker) -> marker.startsWith(prefix))),
-					(tree) -> leftoverGrace)
+			TreeStopper.Tree leftovers = new TreeStopper.Tree(null,
+					(marker) -> marker.startsWith(prefix) && !ownStops.contains(marker));
+			this.treeStopper.stop(List.of(leftovers), (tree) -> leftoverGrace)
 				.whenComplete((ignored, ex) -> leftoverStop.complete(null));
 			CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
 			// the scheduler and the stop loop live until every tree is gone and every result is recorded
