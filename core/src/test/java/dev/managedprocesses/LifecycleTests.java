@@ -185,6 +185,8 @@ class LifecycleTests {
 			}
 		}).build();
 		this.factory.command("true").name("job").run();
+		// listeners run on the callback executor, in order per process
+		await().atMost(10, TimeUnit.SECONDS).until(() -> events.size() == 2);
 		assertThat(events).containsExactly("started job", "finished job EXITED");
 	}
 
