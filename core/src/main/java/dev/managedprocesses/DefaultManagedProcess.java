@@ -507,6 +507,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public String outputTail(int maxChars) {
+		Require.notNegative(maxChars, "maxChars");
 		StringBuilder tail = new StringBuilder();
 		if (this.stdout != null) {
 			tail.append(this.stdout.capture().tail(this.charset, maxChars));

@@ -303,7 +303,13 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			CompletableFuture<Void> done = shutdown();
 			long nanos = Require.saturatedAdd(Require.saturatedNanos(this.shutdownGrace),
 					KILL_PHASE_AND_MARGIN.toNanos());
-			done.get(nanos, TimeUnit.NANOSECONDS);
+			if (nanos >= Long.MAX_VALUE / 2) {
+				// a grace period of centuries: wait as asked (a deadline this far would overflow)
+				done.get();
+			}
+			else {
+				done.get(nanos, TimeUnit.NANOSECONDS);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

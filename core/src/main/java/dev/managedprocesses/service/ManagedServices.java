@@ -237,7 +237,9 @@ public final class ManagedServices implements AutoCloseable {
 	private static <T> T await(CompletableFuture<T> future, Duration timeout)
 			throws TimeoutException, InterruptedException {
 		try {
-			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			long nanos = dev.managedprocesses.internal.Require.saturatedNanos(timeout);
+			// a limit this long means no limit (and would overflow the deadline arithmetic)
+			return (nanos >= Long.MAX_VALUE / 2) ? future.get() : future.get(nanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() instanceof CompletionException) ? ex.getCause().getCause() : ex.getCause();
@@ -289,10 +291,17 @@ public final class ManagedServices implements AutoCloseable {
 		}
 		long grace = 0;
 		for (ManagedService service : this.services.values()) {
-			grace += service.definition().gracePeriod().orElse(this.factory.settings().gracePeriod()).toMillis();
+			grace = dev.managedprocesses.internal.Require.saturatedAdd(grace, dev.managedprocesses.internal.Require
+				.saturatedNanos(service.definition().gracePeriod().orElse(this.factory.settings().gracePeriod())));
 		}
 		try {
-			stopAll().get(grace + 30_000, TimeUnit.MILLISECONDS);
+			long limit = dev.managedprocesses.internal.Require.saturatedAdd(grace, TimeUnit.SECONDS.toNanos(30));
+			if (limit >= Long.MAX_VALUE / 2) {
+				stopAll().get();
+			}
+			else {
+				stopAll().get(limit, TimeUnit.NANOSECONDS);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
