@@ -3,6 +3,7 @@ package dev.managedprocesses;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -12,12 +13,15 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.managedprocesses.internal.FailureRecorder;
+import dev.managedprocesses.internal.Listeners;
+import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.internal.StreamSink;
 import dev.managedprocesses.internal.TreeStopper;
 import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.ProcessTable;
+import dev.managedprocesses.os.Signal;
 
 /**
  * A running process and its bookkeeping: state, timeout, output, and the stop of its tree.
@@ -50,6 +54,14 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private final java.nio.charset.Charset charset;
 
+	private final Signal stopSignal;
+
+	/**
+	 * Guards the stops the result waits for ({@link #stopped}, {@link #sealed}). Private, never the process
+	 * object itself: a user may hold that one's monitor.
+	 */
+	private final Object stopLock = new Object();
+
 	/** Created on first use: reading the start time costs a /proc read that most processes never need. */
 	private volatile TreeStopper.Tree tree;
 
@@ -57,14 +69,30 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	private volatile ProcessOutcome requestedOutcome;
 
-	/** Completes when every stop of the tree asked so far has ended. */
-	private volatile CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+	/**
+	 * Completes when every stop of the tree asked so far has ended. A stop is added here before its first
+	 * signal goes out, so the result can never be built while a stop of the tree is still running.
+	 */
+	private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
+
+	/** Set once the result is being built: a stop asked after that cannot delay it any more. */
+	private boolean sealed;
+
+	/** Completes once {@code started} was delivered to the listeners, so {@code finished} always comes after. */
+	private volatile CompletableFuture<Void> startedDelivered = CompletableFuture.completedFuture(null);
 
 	private final CompletableFuture<Void> exitedAndDrained = new CompletableFuture<>();
 
+	/**
+	 * The result, completed on the starter's own threads (pump, JDK exit notification, stop loop); never
+	 * handed out: users get copies completed on the callback executor ({@link #userCopy()}).
+	 */
 	private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
 
 	private volatile ScheduledFuture<?> timeoutTask;
+
+	/** Waits this long or longer mean "forever" in {@link #await(Duration)} (about 146 years). */
+	private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
 	private final java.util.concurrent.atomic.AtomicBoolean exitNoticed = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -73,7 +101,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name,
 			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
-			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset, ProcessWatch watch) {
+			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset, Signal stopSignal,
+			ProcessWatch watch) {
 		this.factory = factory;
 		this.process = process;
 		this.pid = process.pid();
@@ -86,14 +115,38 @@ final class DefaultManagedProcess implements ManagedProcess {
 		this.stderr = stderr;
 		this.failures = failures;
 		this.charset = charset;
+		this.stopSignal = stopSignal;
 		// made by the launcher, so the process is fully wired before anyone can see it; started only here
 		this.watch = watch;
 	}
 
 	void scheduleTimeout(Optional<Duration> timeout) {
+		// the builders only accept durations that fit in nanoseconds, so toNanos() cannot overflow here
 		timeout.ifPresent((limit) -> this.timeoutTask = this.factory.scheduler()
 			.schedule(() -> stopTree(ProcessOutcome.TIMED_OUT, this.gracePeriod), limit.toNanos(),
 					TimeUnit.NANOSECONDS));
+	}
+
+	/**
+	 * Tells the listeners that the process started, on the callback executor; {@code finished} is delivered
+	 * only after this (see {@link #finish()}).
+	 */
+	void deliverStarted(Listeners<ProcessListener> listeners) {
+		if (listeners.isEmpty()) {
+			return;
+		}
+		this.startedDelivered = CompletableFuture.runAsync(() -> listeners.notify((listener) -> listener.started(this)),
+				this.factory.callbackExecutor());
+	}
+
+	/** Tells the listeners that the process finished, after {@code started}, on the callback executor. */
+	void deliverFinished(Listeners<ProcessListener> listeners, ProcessResult processResult) {
+		if (listeners.isEmpty()) {
+			return;
+		}
+		this.startedDelivered.whenCompleteAsync(
+				(ignored, ex) -> listeners.notify((listener) -> listener.finished(processResult)),
+				this.factory.callbackExecutor());
 	}
 
 	/** Watches the process in the background: the factory's I/O loop, an output thread, or the JDK's exit. */
@@ -113,67 +166,175 @@ final class DefaultManagedProcess implements ManagedProcess {
 		return await();
 	}
 
-	/** Called once the process has exited and its output pump (if any) has finished; idempotent. */
+	/**
+	 * The one entry point of the output side: called once the process has exited (never before: a failure to
+	 * drain is recorded, not an exit) and its output pump (if any) has finished; idempotent. The result is
+	 * built once every stop of the tree recorded so far has ended.
+	 */
 	void exitedAndDrained() {
 		if (this.exitNoticed.compareAndSet(false, true)) {
 			this.exitedAndDrained.complete(null);
-			this.exitedAndDrained.thenCompose((ignored) -> this.stopped).whenComplete((ignored, ex) -> finish());
+			finishAfterStops();
 		}
 	}
 
+	/** Waits for the recorded stops; a stop recorded meanwhile is waited for too, then the result is sealed. */
+	private void finishAfterStops() {
+		CompletableFuture<Void> pending;
+		synchronized (this.stopLock) {
+			pending = this.stopped;
+		}
+		pending.whenComplete((ignored, ex) -> {
+			boolean more;
+			synchronized (this.stopLock) {
+				more = this.stopped != pending;
+				this.sealed = !more;
+			}
+			if (more) {
+				finishAfterStops();
+			}
+			else {
+				finish();
+			}
+		});
+	}
+
+	/** Builds and publishes the result; never throws, so the result can never be lost. */
 	private void finish() {
 		ScheduledFuture<?> timeout = this.timeoutTask;
 		if (timeout != null) {
 			timeout.cancel(false);
 		}
 		ProcessOutcome outcome = (this.requestedOutcome != null) ? this.requestedOutcome : ProcessOutcome.EXITED;
-		int exitCode = exitCode();
-		String out = (this.stdout != null) ? this.stdout.capture().text(this.charset) : "";
-		String err = (this.stderr != null) ? this.stderr.capture().text(this.charset) : "";
-		boolean truncated = (this.stdout != null && this.stdout.capture().truncated())
-				|| (this.stderr != null && this.stderr.capture().truncated());
 		TreeStopper.Tree stoppedTree = this.tree;
-		ProcessResult processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCode,
-				stoppedTree != null && stoppedTree.killed(), out, err, truncated, this.startedAt, Instant.now(), this.failures.first());
-		processResult = this.resourceSamples.addTo(processResult);
+		boolean killed = stoppedTree != null && stoppedTree.killed();
+		ProcessResult processResult;
+		try {
+			int exitCode = exitCode();
+			String out = (this.stdout != null) ? this.stdout.capture().text(this.charset) : "";
+			String err = (this.stderr != null) ? this.stderr.capture().text(this.charset) : "";
+			boolean truncated = (this.stdout != null && this.stdout.capture().truncated())
+					|| (this.stderr != null && this.stderr.capture().truncated());
+			processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCode, killed, out, err,
+					truncated, this.startedAt, Instant.now(), this.failures.first());
+			processResult = this.resourceSamples.addTo(processResult);
+		}
+		catch (Throwable ex) {
+			// e.g. OutOfMemoryError building a huge captured text: the result comes anyway, without output
+			this.failures.record(ex);
+			processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCodeOrMinusOne(),
+					killed, "", "", true, this.startedAt, Instant.now(), this.failures.first());
+		}
 		this.state.set(outcome.toState());
-		this.factory.finished(this, processResult);
-		this.result.complete(processResult);
+		try {
+			this.factory.finished(this, processResult);
+		}
+		finally {
+			this.result.complete(processResult);
+		}
 	}
 
+	/** The real exit code: the result is built only after the exit, so this never waits long. */
 	private int exitCode() {
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					return this.process.waitFor();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private int exitCodeOrMinusOne() {
 		try {
 			return this.process.exitValue();
 		}
 		catch (IllegalThreadStateException ex) {
-			// cannot happen after exit; keep the result honest rather than throw from a completion
 			return -1;
 		}
 	}
 
 	CompletableFuture<ProcessResult> stopTree(ProcessOutcome outcome, Duration grace) {
-		while (true) {
-			ProcessState current = this.state.get();
-			if (current.isFinished()) {
-				return this.result;
+		CompletableFuture<Void> pending = recordStop(outcome, grace);
+		if (pending != null) {
+			signalStop(pending, grace);
+		}
+		return this.result;
+	}
+
+	/**
+	 * Records a stop before any signal goes out: moves RUNNING to STOPPING with the outcome, and adds the
+	 * stop to those the result waits for.
+	 * @return the stop to start with {@link #signalStop}, or {@code null} when there is nothing to do (the
+	 * process has ended or its result is being built, or it is already being stopped gracefully and this stop
+	 * is graceful too)
+	 */
+	CompletableFuture<Void> recordStop(ProcessOutcome outcome, Duration grace) {
+		synchronized (this.stopLock) {
+			if (this.sealed || this.state.get().isFinished()) {
+				return null;
 			}
-			if (current == ProcessState.RUNNING) {
-				if (!this.state.compareAndSet(current, ProcessState.STOPPING)) {
-					continue;
-				}
+			if (this.state.compareAndSet(ProcessState.RUNNING, ProcessState.STOPPING)) {
 				this.requestedOutcome = outcome;
 			}
 			else if (!grace.isZero()) {
 				// already stopping: a second graceful stop adds nothing
-				return this.result;
+				return null;
 			}
-			break;
+			CompletableFuture<Void> pending = new CompletableFuture<>();
+			this.stopped = CompletableFuture.allOf(this.stopped, pending);
+			return pending;
 		}
-		CompletableFuture<Void> stop = this.factory.treeStopper().stop(List.of(tree()), grace);
-		synchronized (this) {
-			this.stopped = CompletableFuture.allOf(this.stopped, stop);
+	}
+
+	/** Starts a stop recorded by {@link #recordStop}; {@code pending} completes when the tree is gone. */
+	void signalStop(CompletableFuture<Void> pending, Duration grace) {
+		try {
+			this.factory.treeStopper()
+				.stop(List.of(tree()), (ignored) -> grace)
+				.whenComplete((ignored, ex) -> pending.complete(null));
 		}
+		catch (Throwable ex) {
+			// never leave the result waiting for a stop that did not start
+			pending.complete(null);
+			throw ex;
+		}
+	}
+
+	/** The result as the starter's threads complete it: for the factory's own waits only, never for users. */
+	CompletableFuture<ProcessResult> internalResult() {
 		return this.result;
+	}
+
+	/** The process's own grace period. */
+	Duration gracePeriod() {
+		return this.gracePeriod;
+	}
+
+	/**
+	 * A copy of the result completed on the callback executor: user stages never run on the starter's
+	 * threads, and each copy is completed by its own task, so one slow stage does not hold back another.
+	 */
+	private CompletableFuture<ProcessResult> userCopy() {
+		CompletableFuture<ProcessResult> copy = new CompletableFuture<>();
+		this.result.whenCompleteAsync((processResult, ex) -> {
+			if (ex != null) {
+				copy.completeExceptionally(ex);
+			}
+			else {
+				copy.complete(processResult);
+			}
+		}, this.factory.callbackExecutor());
+		return copy;
 	}
 
 	/**
@@ -184,7 +345,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 	TreeStopper.Tree tree() {
 		TreeStopper.Tree current = this.tree;
 		if (current == null) {
-			synchronized (this) {
+			synchronized (this.stopLock) {
 				current = this.tree;
 				if (current == null) {
 					long startTime = this.factory.operatingSystem().process(this.pid).map(ProcessInfo::startTime).orElse(-1L);
@@ -192,7 +353,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 						// reaped before or while we read: what we read may be another process's
 						startTime = -1;
 					}
-					current = new TreeStopper.Tree(new ProcessId(this.pid, startTime), this.treeId::equals);
+					current = new TreeStopper.Tree(new ProcessId(this.pid, startTime), this.treeId::equals,
+							this.stopSignal);
 					this.tree = current;
 				}
 			}
@@ -200,18 +362,16 @@ final class DefaultManagedProcess implements ManagedProcess {
 		return current;
 	}
 
-	/** For shutdown: marks the process as being stopped, answering whether it still was running. */
-	boolean markStopping(CompletableFuture<Void> stop) {
-		if (this.state.compareAndSet(ProcessState.RUNNING, ProcessState.STOPPING)) {
-			this.requestedOutcome = ProcessOutcome.STOPPED;
+	/**
+	 * For shutdown: records that the result also waits for the leftover stop of the factory (every process
+	 * carrying one of its markers), so that a process ending meanwhile still reports its tree gone.
+	 */
+	void waitAlsoFor(CompletableFuture<Void> stop) {
+		synchronized (this.stopLock) {
+			if (!this.sealed) {
+				this.stopped = CompletableFuture.allOf(this.stopped, stop);
+			}
 		}
-		if (this.state.get().isFinished()) {
-			return false;
-		}
-		synchronized (this) {
-			this.stopped = CompletableFuture.allOf(this.stopped, stop);
-		}
-		return true;
 	}
 
 	@Override
@@ -242,7 +402,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 	@Override
 	public CompletableFuture<ProcessResult> onExit() {
 		// a copy, so a caller completing or cancelling it cannot disturb the process's own future
-		return this.result.thenApply((r) -> r);
+		return userCopy();
 	}
 
 	@Override
@@ -262,8 +422,14 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public Optional<ProcessResult> await(Duration timeout) throws InterruptedException {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		long nanos = Require.saturatedNanos(timeout);
+		if (nanos >= FOREVER_NANOS) {
+			// a deadline this far away would overflow System.nanoTime() arithmetic: it means "no limit"
+			return Optional.of(await());
+		}
 		try {
-			return Optional.of(this.result.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
+			return Optional.of(this.result.get(nanos, TimeUnit.NANOSECONDS));
 		}
 		catch (TimeoutException ex) {
 			return Optional.empty();
@@ -275,12 +441,25 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public CompletableFuture<ProcessResult> stop() {
-		return stopTree(ProcessOutcome.STOPPED, this.gracePeriod).thenApply((r) -> r);
+		stopTree(ProcessOutcome.STOPPED, this.gracePeriod);
+		return userCopy();
 	}
 
 	@Override
 	public CompletableFuture<ProcessResult> kill() {
-		return stopTree(ProcessOutcome.STOPPED, Duration.ZERO).thenApply((r) -> r);
+		stopTree(ProcessOutcome.STOPPED, Duration.ZERO);
+		return userCopy();
+	}
+
+	@Override
+	public CompletableFuture<Void> stopDescendants() {
+		CompletableFuture<Void> done = new CompletableFuture<>();
+		// the root is spared: until the JDK has reaped it, its pid is still its own, and it is not a descendant
+		TreeStopper.Tree leftovers = TreeStopper.Tree.leftoversOf(this.treeId::equals, this.stopSignal, this.pid);
+		this.factory.treeStopper()
+			.stop(List.of(leftovers), (ignored) -> this.gracePeriod)
+			.whenCompleteAsync((ignored, ex) -> done.complete(null), this.factory.callbackExecutor());
+		return done;
 	}
 
 	@Override
@@ -306,6 +485,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public String outputTail(int maxChars) {
+		Require.notNegative(maxChars, "maxChars");
 		StringBuilder tail = new StringBuilder();
 		if (this.stdout != null) {
 			tail.append(this.stdout.capture().tail(this.charset, maxChars));

@@ -12,6 +12,17 @@ import java.util.concurrent.CompletableFuture;
  * <p>
  * Named after {@link ProcessHandle}: short verbs, {@link Optional} instead of {@code null},
  * {@link CompletableFuture} for completion.
+ * <h2>Which thread completes what</h2> The futures returned by {@link #onExit()}, {@link #stop()},
+ * {@link #kill()} and {@link #stopDescendants()} complete on the factory's callback executor (see
+ * {@link ManagedProcessFactory.Builder#callbackExecutor}), never on the starter's own threads (scheduler, stop
+ * loop, output or JDK reaper threads), as the JDK completes {@link Process#onExit()}: a slow stage attached to
+ * them cannot delay a timeout or a {@code SIGKILL} of any process. Each call returns a future of its own,
+ * completed by its own task. A stage attached to a future that has already completed runs in the attaching
+ * thread, as always with {@link CompletableFuture}. {@link #await()} and {@link #await(Duration)} wait in the
+ * calling thread.
+ * <h2>What "ended" guarantees</h2> When the result is there, the process has exited, its output is drained
+ * and, if it was stopped (by {@link #stop()}, {@link #kill()}, its timeout or shutdown), no member of its
+ * tree is alive any more: a stop is recorded before its first signal goes out, on every path.
  */
 public interface ManagedProcess {
 
@@ -69,8 +80,10 @@ public interface ManagedProcess {
 	Optional<ProcessResult> await(Duration timeout) throws InterruptedException;
 
 	/**
-	 * Stops the process and every descendant gracefully: {@code SIGTERM}, then {@code SIGKILL} after the
-	 * grace period for whatever is still alive. Does nothing to a process that already ended.
+	 * Stops the process and every descendant gracefully: its stop signal ({@code SIGTERM} unless
+	 * {@link ManagedProcessBuilder#stopSignal(String)} chose another) to every member of the tree, then
+	 * {@code SIGKILL} once the grace period has passed since that signal went out, for whatever is still
+	 * alive. Does nothing to a process that already ended (see {@link #stopDescendants()} for what it left).
 	 * @return the future result, as {@link #onExit()}
 	 */
 	CompletableFuture<ProcessResult> stop();
@@ -80,6 +93,18 @@ public interface ManagedProcess {
 	 * @return the future result, as {@link #onExit()}
 	 */
 	CompletableFuture<ProcessResult> kill();
+
+	/**
+	 * Stops what is left of the tree, the process itself excluded: every live process carrying this
+	 * process's tree marker ({@link #treeId()}, which double-forked daemons keep wherever they were re-parented)
+	 * and their descendants by parent links, with the process's stop signal, its grace period, then
+	 * {@code SIGKILL}. Meant for after the process has ended (a supervisor restarting a service makes sure
+	 * the previous run's leftovers are gone first); on a running process it stops the descendants that carry
+	 * the marker and leaves the process itself running. Does not change the process's state or result. A
+	 * descendant that removed the marker from its environment and was re-parented away is not found.
+	 * @return completes (on the callback executor) when no such process is alive
+	 */
+	CompletableFuture<Void> stopDescendants();
 
 	/**
 	 * The live descendants of the process right now (children, grandchildren, and orphans of the tree that

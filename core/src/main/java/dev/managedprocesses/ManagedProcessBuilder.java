@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 import dev.managedprocesses.internal.Require;
+import dev.managedprocesses.os.Signal;
 
 /**
  * Describes one process to start, fluently; got from {@link ManagedProcessFactory#command(String...)}.
@@ -63,6 +64,8 @@ public final class ManagedProcessBuilder {
 	private boolean logOutput;
 
 	private Charset charset = StandardCharsets.UTF_8;
+
+	private Signal stopSignal = Signal.TERM;
 
 	ManagedProcessBuilder(ManagedProcessFactory factory, List<String> command) {
 		Objects.requireNonNull(command, "command must not be null");
@@ -151,21 +154,21 @@ public final class ManagedProcessBuilder {
 	/**
 	 * Stops the process, whole tree, when it runs longer than this; its outcome is then
 	 * {@link ProcessOutcome#TIMED_OUT}.
-	 * @param timeout a positive duration
+	 * @param timeout a positive duration of at most {@code Long.MAX_VALUE} nanoseconds (about 292 years)
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder timeout(Duration timeout) {
-		this.timeout = Require.positive(timeout, "timeout");
+		this.timeout = Require.schedulable(timeout, "timeout");
 		return this;
 	}
 
 	/**
 	 * How long the tree may take to end after {@code SIGTERM} before it gets {@code SIGKILL}.
-	 * @param gracePeriod a positive duration
+	 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE} nanoseconds
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder gracePeriod(Duration gracePeriod) {
-		this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
+		this.gracePeriod = Require.schedulable(gracePeriod, "gracePeriod");
 		return this;
 	}
 
@@ -341,6 +344,23 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
+	 * The signal that starts a graceful stop ({@link ManagedProcess#stop()}, the timeout, shutdown): sent to
+	 * every member of the tree instead of {@code SIGTERM}; after the grace period whatever is still alive
+	 * gets {@code SIGKILL} as always. For servers that stop cleanly on another signal (nginx on
+	 * {@code QUIT}, many shells on {@code INT}). Names as in {@code kill -s}, with or without {@code SIG}:
+	 * {@code TERM} (the default), {@code INT}, {@code HUP}, {@code QUIT}, {@code USR1}, {@code USR2}, and
+	 * {@code KILL} (no grace at all). Off Linux every signal but {@code KILL} is sent as the platform's polite
+	 * termination.
+	 * @param name the signal's name
+	 * @return this builder
+	 * @throws IllegalArgumentException when no such signal is known (the message names the value)
+	 */
+	public ManagedProcessBuilder stopSignal(String name) {
+		this.stopSignal = Signal.named(name);
+		return this;
+	}
+
+	/**
 	 * Starts the process.
 	 * @return the running process
 	 * @throws ProcessStartException when it cannot start (nothing is left behind)
@@ -366,7 +386,7 @@ public final class ManagedProcessBuilder {
 		return new ProcessSpec(this.command, effectiveName(), Optional.ofNullable(this.directory), this.environment,
 				this.inheritEnvironment, Optional.ofNullable(this.timeout), this.gracePeriod, this.input, this.output,
 				this.error, Optional.ofNullable(this.outputLines), Optional.ofNullable(this.errorLines),
-				this.logOutput, this.charset);
+				this.logOutput, this.charset, this.stopSignal);
 	}
 
 	private String effectiveName() {

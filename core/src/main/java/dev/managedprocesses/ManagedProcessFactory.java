@@ -17,6 +17,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import dev.managedprocesses.internal.CallbackExecutor;
 import dev.managedprocesses.internal.Listeners;
@@ -88,9 +89,22 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private final Object lifecycleLock = new Object();
 
+	/**
+	 * The start gate: every start holds the read lock from its last check of {@link #closed} until it is
+	 * registered (or failed); {@link #shutdown()} takes the write lock after setting {@code closed}, so its
+	 * snapshot of the live processes contains every start that got past the gate, and no later start spawns.
+	 */
+	private final ReentrantReadWriteLock startGate = new ReentrantReadWriteLock();
+
 	private volatile boolean closed;
 
 	private volatile CompletableFuture<Void> shutdown;
+
+	/** The longest grace period of the trees stopped by {@link #shutdown()}; set by it. */
+	private volatile Duration shutdownGrace;
+
+	/** After SIGKILL, how long the stop loop may go on finding and killing members, plus a margin. */
+	private static final Duration KILL_PHASE_AND_MARGIN = Duration.ofSeconds(30);
 
 	private ManagedProcessFactory(Builder builder) {
 		this.settings = new Settings(Optional.ofNullable(builder.defaultTimeout), builder.gracePeriod,
@@ -103,13 +117,16 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			return thread;
 		});
 		this.scheduler.setRemoveOnCancelPolicy(true);
+		// once shut down (every tree gone), a timeout armed late must not keep the thread alive
+		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.scheduler.setKeepAliveTime(10, TimeUnit.SECONDS);
 		this.scheduler.allowCoreThreadTimeOut(true);
 		this.treeStopper = new TreeStopper(this.os, this.scheduler, TREE_VARIABLE);
 		this.permits = new Semaphore(builder.maxConcurrent);
 		this.listeners = new Listeners<>(builder.listeners);
 		this.ownedCallbackPool = (builder.callbackExecutor != null) ? null : CallbackExecutor.newDefault();
-		this.callbackExecutor = (builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool;
+		this.callbackExecutor = CallbackExecutor.neverRejecting(
+				(builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool);
 		this.preconditions = new StartPreconditions(this.os);
 		this.interceptors = new ProcessInterceptors(builder.interceptors);
 		this.launcher = new ProcessLauncher(this, this.listeners);
@@ -232,32 +249,77 @@ public final class ManagedProcessFactory implements AutoCloseable {
 				return this.shutdown;
 			}
 			this.closed = true;
-			List<DefaultManagedProcess> live = new ArrayList<>(this.registry.live());
-			List<TreeStopper.Tree> trees = new ArrayList<>();
-			live.forEach((process) -> trees.add(process.tree()));
-			String prefix = this.factoryId + "-";
-			trees.add(new TreeStopper.Tree(null, (marker) -> marker.startsWith(prefix)));
-			// mark every process before any signal goes out, so none can end as EXITED in between
-			CompletableFuture<Void> stop = new CompletableFuture<>();
-			List<CompletableFuture<?>> all = new ArrayList<>();
-			all.add(stop);
-			for (DefaultManagedProcess process : live) {
-				process.markStopping(stop);
-				all.add(process.onExit());
+			// wait for the starts already past the gate to register; later ones fail without spawning
+			this.startGate.writeLock().lock();
+			List<DefaultManagedProcess> live;
+			try {
+				live = new ArrayList<>(this.registry.live());
 			}
-			this.treeStopper.stop(trees, this.settings.gracePeriod()).whenComplete((ignored, ex) -> stop.complete(null));
-			this.shutdown = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+			finally {
+				this.startGate.writeLock().unlock();
+			}
+			// record every stop before any signal goes out, so none can end as EXITED in between
+			CompletableFuture<Void> leftoverStop = new CompletableFuture<>();
+			List<CompletableFuture<?>> all = new ArrayList<>();
+			all.add(leftoverStop);
+			List<DefaultManagedProcess> toSignal = new ArrayList<>();
+			List<CompletableFuture<Void>> pendings = new ArrayList<>();
+			Duration longestGrace = null;
+			// the trees stopped by a stop of their own (their own signal and grace), not by the leftover stop
+			java.util.Set<String> ownStops = new java.util.HashSet<>();
+			for (DefaultManagedProcess process : live) {
+				CompletableFuture<Void> pending = process.recordStop(ProcessOutcome.STOPPED, process.gracePeriod());
+				if (pending != null) {
+					toSignal.add(process);
+					pendings.add(pending);
+				}
+				if (pending != null || process.state() == ProcessState.STOPPING) {
+					ownStops.add(process.treeId());
+				}
+				process.waitAlsoFor(leftoverStop);
+				all.add(process.internalResult());
+				if (longestGrace == null || process.gracePeriod().compareTo(longestGrace) > 0) {
+					longestGrace = process.gracePeriod();
+				}
+			}
+			// each tree with its own grace period; a leftover of the factory (a daemon that outlived its
+			// process) with the longest grace of the live trees, or the default when none is live
+			this.shutdownGrace = (longestGrace != null) ? longestGrace : this.settings.gracePeriod();
+			for (int i = 0; i < toSignal.size(); i++) {
+				toSignal.get(i).signalStop(pendings.get(i), toSignal.get(i).gracePeriod());
+			}
+			String prefix = this.factoryId + "-";
+			Duration leftoverGrace = this.shutdownGrace;
+			TreeStopper.Tree leftovers = new TreeStopper.Tree(null,
+					(marker) -> marker.startsWith(prefix) && !ownStops.contains(marker));
+			this.treeStopper.stop(List.of(leftovers), (tree) -> leftoverGrace)
+				.whenComplete((ignored, ex) -> leftoverStop.complete(null));
+			CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+			// the scheduler and the stop loop live until every tree is gone and every result is recorded
+			done.whenComplete((ignored, ex) -> this.scheduler.shutdown());
+			this.shutdown = done;
 			return this.shutdown;
 		}
 	}
 
 	/**
-	 * Shuts down (see {@link #shutdown()}), waits for it, and ends the factory's scheduler thread.
+	 * Shuts down (see {@link #shutdown()}) and waits for it: about the longest grace period of the live trees,
+	 * and at most that plus the kill phase. The factory's scheduler ends once the shutdown has completed; the
+	 * default callback pool is shut down after it (callbacks already handed over still run).
 	 */
 	@Override
 	public void close() {
 		try {
-			shutdown().get(this.settings.gracePeriod().toMillis() + 30_000, TimeUnit.MILLISECONDS);
+			CompletableFuture<Void> done = shutdown();
+			long nanos = Require.saturatedAdd(Require.saturatedNanos(this.shutdownGrace),
+					KILL_PHASE_AND_MARGIN.toNanos());
+			if (nanos >= Long.MAX_VALUE / 2) {
+				// a grace period of centuries: wait as asked (a deadline this far would overflow)
+				done.get();
+			}
+			else {
+				done.get(nanos, TimeUnit.NANOSECONDS);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -266,10 +328,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			logger.warn("Shutdown of managed processes did not complete", ex);
 		}
 		finally {
-			this.scheduler.shutdown();
 			closeIoLoop();
 			if (this.ownedCallbackPool != null) {
-				// callbacks already handed over still run; the threads end when idle
+				// callbacks already handed over still run (later ones on threads of their own); idle threads end
 				this.ownedCallbackPool.shutdown();
 			}
 		}
@@ -349,46 +410,83 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	 */
 	DefaultManagedProcess start(ProcessSpec spec, boolean inCallingThread) {
 		if (this.closed) {
-			throw new ProcessStartException(spec.command(), "the process factory is shut down", null);
+			throw shutDown(spec.command());
 		}
 		this.preconditions.check(spec);
 		acquirePermit(spec.command());
-		boolean started = false;
+		boolean registered = false;
+		this.startGate.readLock().lock();
 		try {
+			if (this.closed) {
+				// the shutdown began while this start waited for a slot: it never spawns
+				throw shutDown(spec.command());
+			}
 			String treeId = this.factoryId + "-" + this.sequence.incrementAndGet();
-			DefaultManagedProcess managed = this.launcher.launch(spec, treeId);
-			started = true;
-			this.listeners.notify((listener) -> listener.started(managed));
+			DefaultManagedProcess managed;
+			try {
+				managed = this.launcher.launch(spec, treeId);
+			}
+			catch (ProcessStartException | IllegalArgumentException ex) {
+				throw ex;
+			}
+			catch (RuntimeException | Error ex) {
+				throw new ProcessStartException(spec.command(), "unexpected failure: " + ex.getClass().getName(), ex);
+			}
+			// started is delivered first, finished only after it; both on the callback executor
+			managed.deliverStarted(this.listeners);
 			this.registry.add(managed);
+			registered = true;
 			if (!inCallingThread) {
 				managed.watchInBackground();
 			}
+			// still inside the gate: the shutdown's scheduler is alive until this process has ended
 			managed.scheduleTimeout(spec.timeout());
-			if (this.closed) {
-				// shutdown began while this one started: it must not escape the stop
-				managed.stopTree(ProcessOutcome.STOPPED, Duration.ZERO);
-			}
 			return managed;
 		}
 		finally {
-			if (!started) {
+			this.startGate.readLock().unlock();
+			if (!registered) {
 				this.permits.release();
 			}
 		}
+	}
+
+	private static ProcessStartException shutDown(List<String> command) {
+		return new ProcessStartException(command, "the process factory is shut down", null);
 	}
 
 	void finished(DefaultManagedProcess process, ProcessResult result) {
 		this.interceptors.finished(process, result);
 		this.registry.finished(process, result);
 		this.permits.release();
-		this.listeners.notify((listener) -> listener.finished(result));
+		process.deliverFinished(this.listeners, result);
 	}
 
+	/**
+	 * Takes a slot, waiting up to the start wait; gives up as soon as the factory is shut down, so a start
+	 * that waited never spawns after the shutdown's snapshot.
+	 */
 	private void acquirePermit(List<String> command) {
+		long wait = Require.saturatedNanos(this.settings.startWait());
+		long deadline = System.nanoTime() + wait;
 		try {
-			if (!this.permits.tryAcquire(this.settings.startWait().toNanos(), TimeUnit.NANOSECONDS)) {
-				throw new ProcessStartException(command, "the limit of " + this.settings.maxConcurrent()
-						+ " concurrent processes stayed reached for " + this.settings.startWait(), null);
+			while (true) {
+				if (this.closed) {
+					throw shutDown(command);
+				}
+				long left = deadline - System.nanoTime();
+				long slice = Math.min(Math.max(left, 0), PERMIT_SLICE_NANOS);
+				if (this.permits.tryAcquire(slice, TimeUnit.NANOSECONDS)) {
+					if (this.closed) {
+						this.permits.release();
+						throw shutDown(command);
+					}
+					return;
+				}
+				if (deadline - System.nanoTime() <= 0) {
+					throw new ProcessStartException(command, "the limit of " + this.settings.maxConcurrent()
+							+ " concurrent processes stayed reached for " + this.settings.startWait(), null);
+				}
 			}
 		}
 		catch (InterruptedException ex) {
@@ -396,6 +494,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			throw new ProcessStartException(command, "interrupted while waiting for a free process slot", ex);
 		}
 	}
+
+	/** How often a start waiting for a slot checks whether the factory was shut down meanwhile. */
+	private static final long PERMIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	/**
 	 * The settings of a factory.
@@ -451,21 +552,22 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 		/**
 		 * A timeout for every process that sets none (none by default).
-		 * @param timeout a positive duration, or {@code null} for none
+		 * @param timeout a positive duration of at most {@code Long.MAX_VALUE} nanoseconds, or {@code null} for
+		 * none
 		 * @return this builder
 		 */
 		public Builder defaultTimeout(Duration timeout) {
-			this.defaultTimeout = (timeout != null) ? Require.positive(timeout, "defaultTimeout") : null;
+			this.defaultTimeout = (timeout != null) ? Require.schedulable(timeout, "defaultTimeout") : null;
 			return this;
 		}
 
 		/**
 		 * How long a tree may take after {@code SIGTERM} before {@code SIGKILL} (5 s by default).
-		 * @param gracePeriod a positive duration
+		 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE} nanoseconds
 		 * @return this builder
 		 */
 		public Builder gracePeriod(Duration gracePeriod) {
-			this.gracePeriod = Require.positive(gracePeriod, "gracePeriod");
+			this.gracePeriod = Require.schedulable(gracePeriod, "gracePeriod");
 			return this;
 		}
 
@@ -502,11 +604,11 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 		/**
 		 * How long {@code start()} waits for a free slot at the concurrency limit (10 s by default).
-		 * @param wait zero or more
+		 * @param wait zero or more, at most {@code Long.MAX_VALUE} nanoseconds
 		 * @return this builder
 		 */
 		public Builder startWait(Duration wait) {
-			this.startWait = Require.notNegative(wait, "startWait");
+			this.startWait = Require.schedulableOrZero(wait, "startWait");
 			return this;
 		}
 

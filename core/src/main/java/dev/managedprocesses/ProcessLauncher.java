@@ -129,7 +129,8 @@ final class ProcessLauncher {
 				closeQuietly(process.getOutputStream());
 			}
 			DefaultManagedProcess managed = new DefaultManagedProcess(this.factory, process, spec.name(), command,
-					treeId, startedAt, spec.gracePeriod(), stdout, stderr, failures, spec.charset(), watch);
+					treeId, startedAt, spec.gracePeriod(), stdout, stderr, failures, spec.charset(), spec.stopSignal(),
+					watch);
 			this.factory.interceptors().started(managed, intercepted);
 			return managed;
 		}

@@ -26,11 +26,13 @@ import java.util.function.Consumer;
  * @param errorLines a callback per line of standard error, if any
  * @param logOutput whether lines are logged through SLF4J
  * @param charset the charset of the output
+ * @param stopSignal the signal that starts a graceful stop of the tree
  */
 record ProcessSpec(List<String> command, String name, Optional<Path> directory, Map<String, String> environment,
 		boolean inheritEnvironment, Optional<Duration> timeout, Duration gracePeriod, Input input,
 		OutputDestination output, OutputDestination error, Optional<Consumer<String>> outputLines,
-		Optional<Consumer<String>> errorLines, boolean logOutput, Charset charset) {
+		Optional<Consumer<String>> errorLines, boolean logOutput, Charset charset,
+		dev.managedprocesses.os.Signal stopSignal) {
 
 	ProcessSpec {
 		command = List.copyOf(command);

@@ -2,10 +2,15 @@ package dev.managedprocesses;
 
 import java.util.List;
 
+import dev.managedprocesses.internal.CommandLines;
+
 /**
  * Thrown when a process cannot be started: the executable is missing, the directory is wrong, the
- * concurrency limit stayed full, or the operating system refused. Nothing was registered or started when
- * this is thrown.
+ * concurrency limit stayed full, the factory is shut down, or the operating system refused. Nothing was
+ * registered or started when this is thrown.
+ * <p>
+ * The message names the executable and the number of arguments, never the arguments themselves (they may hold
+ * secrets), and stays short whatever the command; {@link #command()} has the full command for the caller.
  */
 public class ProcessStartException extends RuntimeException {
 
@@ -18,7 +23,7 @@ public class ProcessStartException extends RuntimeException {
 	 * @param cause the underlying failure, or {@code null}
 	 */
 	public ProcessStartException(List<String> command, String reason, Throwable cause) {
-		super("Cannot start " + command + ": " + reason, cause);
+		super("Cannot start " + CommandLines.describe(command) + ": " + reason, cause);
 		this.command = List.copyOf(command);
 	}
 

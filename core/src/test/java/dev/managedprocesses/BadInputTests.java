@@ -82,7 +82,7 @@ class BadInputTests {
 	void missingExecutable() {
 		assertThatExceptionOfType(ProcessStartException.class)
 			.isThrownBy(() -> this.factory.command("no-such-program-xyz", "arg").start())
-			.withMessageStartingWith("Cannot start [no-such-program-xyz, arg]: executable 'no-such-program-xyz' not found on PATH")
+			.withMessageStartingWith("Cannot start no-such-program-xyz (1 argument): executable 'no-such-program-xyz' not found on PATH")
 			.satisfies((ex) -> assertThat(ex.command()).containsExactly("no-such-program-xyz", "arg"));
 		assertThatExceptionOfType(ProcessStartException.class)
 			.isThrownBy(() -> this.factory.command("/no/such/program").start())

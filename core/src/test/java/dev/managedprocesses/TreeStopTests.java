@@ -153,11 +153,52 @@ class TreeStopTests {
 				.start());
 		}
 		for (int i = 0; i < processes.size(); i++) {
-			ProcessResult result = processes.get(i).onExit().get(30, TimeUnit.SECONDS);
+			// the TERM-obeying trees are never reported killed: their grace runs from the SIGTERM actually sent
+			ProcessResult result = processes.get(i).onExit().get(120, TimeUnit.SECONDS);
 			assertThat(result.outcome()).isEqualTo(ProcessOutcome.TIMED_OUT);
 			assertThat(result.killed()).as("process %d killed", i).isEqualTo(i % 3 == 0);
 		}
 		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+	}
+
+	@Test
+	void stopSignalGoesToTheWholeTreeInsteadOfSigterm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+			throws Exception {
+		java.nio.file.Path received = dir.resolve("received");
+		// both ignore SIGTERM: only a stop that sends SIGUSR1 to every member ends them without SIGKILL
+		String child = "trap 'echo child >> " + received + "; exit 0' USR1; trap '' TERM; sleep {m} & wait";
+		ManagedProcess process = this.factory
+			.command("sh", "-c", ("trap 'echo root >> " + received + "; exit 0' USR1; trap '' TERM; sh -c \"" + child
+					+ "\" & wait").replace("{m}", this.marker), "tree-" + this.marker)
+			.stopSignal("SIGUSR1")
+			.gracePeriod(Duration.ofSeconds(20))
+			.start();
+		await().atMost(10, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 3);
+		ProcessResult result = process.stop().get(60, TimeUnit.SECONDS);
+		assertThat(result.outcome()).isEqualTo(ProcessOutcome.STOPPED);
+		assertThat(result.killed()).as("every member obeyed SIGUSR1 within the grace period").isFalse();
+		assertThat(java.nio.file.Files.readAllLines(received)).containsExactlyInAnyOrder("root", "child");
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+	}
+
+	@Test
+	void unknownStopSignalIsRejectedNamingTheValue() {
+		org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.factory.command("true").stopSignal("SIGNOPE"))
+			.withMessageContaining("SIGNOPE");
+	}
+
+	@Test
+	void stopDescendantsStopsWhatAnEndedProcessLeftBehind() throws Exception {
+		// double fork: the sleep is re-parented away at once, and the root exits on its own
+		ManagedProcess process = startTree("(sleep {m} &); exit 0");
+		ProcessResult result = process.onExit().get(30, TimeUnit.SECONDS);
+		assertThat(result.outcome()).isEqualTo(ProcessOutcome.EXITED);
+		await().atMost(10, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 1);
+		process.stopDescendants().get(60, TimeUnit.SECONDS);
+		assertThat(TestProcesses.alive(this.marker)).isEmpty();
+		assertThat(process.state()).isEqualTo(ProcessState.EXITED);
+		assertThat(process.onExit().get(10, TimeUnit.SECONDS).killed()).isFalse();
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.managedprocesses.internal;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,26 @@ public final class CallbackExecutor {
 	private static final AtomicInteger threads = new AtomicInteger();
 
 	private CallbackExecutor() {
+	}
+
+	/**
+	 * An executor that never refuses: what the given one rejects (it was shut down, or is saturated) runs on
+	 * a short-lived daemon thread of its own, so a result or a listener call is never lost and never runs on
+	 * the starter's threads.
+	 * @param executor the executor to use first
+	 * @return the executor
+	 */
+	public static Executor neverRejecting(Executor executor) {
+		return (task) -> {
+			try {
+				executor.execute(task);
+			}
+			catch (RejectedExecutionException ex) {
+				Thread thread = new Thread(task, "process-callback-late-" + threads.incrementAndGet());
+				thread.setDaemon(true);
+				thread.start();
+			}
+		};
 	}
 
 	/**

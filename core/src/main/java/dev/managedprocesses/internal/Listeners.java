@@ -47,6 +47,14 @@ public final class Listeners<L> {
 	}
 
 	/**
+	 * Tells whether there is no listener (then an event needs no delivery at all).
+	 * @return {@code true} when none is registered
+	 */
+	public boolean isEmpty() {
+		return this.listeners.isEmpty();
+	}
+
+	/**
 	 * Tells every listener, in the order they were added, in the calling thread.
 	 * @param event what to call on each listener
 	 */

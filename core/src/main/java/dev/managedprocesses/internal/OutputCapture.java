@@ -11,9 +11,16 @@ import java.nio.charset.Charset;
  */
 public final class OutputCapture {
 
-	private final int limitHead;
+	/** The head's limit; lowered to what could be allocated when memory runs out (see {@link #degraded}). */
+	private int limitHead;
 
-	private final int limitTail;
+	/** The tail's limit; lowered like {@link #limitHead}. */
+	private int limitTail;
+
+	/** Why the capture keeps less than asked (memory ran out growing a buffer); reported once. */
+	private Throwable degraded;
+
+	private boolean degradationReported;
 
 	private byte[] headBuffer = new byte[0];
 
@@ -45,8 +52,11 @@ public final class OutputCapture {
 	public synchronized void write(byte[] bytes, int offset, int length) {
 		this.total += length;
 		int toHead = Math.min(length, this.limitHead - this.headLength);
+		if (toHead > 0 && !ensureHead(this.headLength + toHead)) {
+			// memory ran out: keep what fits, the rest counts as omitted
+			toHead = Math.min(toHead, this.limitHead - this.headLength);
+		}
 		if (toHead > 0) {
-			ensureHead(this.headLength + toHead);
 			System.arraycopy(bytes, offset, this.headBuffer, this.headLength, toHead);
 			this.headLength += toHead;
 			offset += toHead;
@@ -57,19 +67,61 @@ public final class OutputCapture {
 		}
 	}
 
-	private void ensureHead(int needed) {
+	/**
+	 * Grows the head towards {@code needed}; when memory runs out (a limit of {@code Integer.MAX_VALUE} asks
+	 * for gigabytes), the capture degrades to truncation at what it holds instead of failing.
+	 * @return {@code false} when it degraded
+	 */
+	private boolean ensureHead(int needed) {
 		if (needed > this.headBuffer.length) {
 			// small first (most processes print a line or two), doubling after: a few copies for big outputs
-			int size = Math.min(this.limitHead, Math.max(needed, Math.max(256, this.headBuffer.length * 2)));
-			this.headBuffer = java.util.Arrays.copyOf(this.headBuffer, size);
+			long doubled = Math.max(256L, this.headBuffer.length * 2L);
+			int size = (int) Math.min(this.limitHead, Math.max(needed, doubled));
+			try {
+				this.headBuffer = java.util.Arrays.copyOf(this.headBuffer, size);
+			}
+			catch (OutOfMemoryError ex) {
+				degrade(ex);
+				return false;
+			}
 		}
+		return true;
+	}
+
+	private void degrade(OutOfMemoryError ex) {
+		this.limitHead = Math.max(this.headLength, this.headBuffer.length);
+		this.limitTail = this.tailBuffer.length;
+		this.tailLength = Math.min(this.tailLength, this.limitTail);
+		if (this.degraded == null) {
+			this.degraded = ex;
+		}
+	}
+
+	/**
+	 * Why the capture keeps less than its limit, once: memory ran out growing a buffer.
+	 * @return the failure the first time it is asked after it happened, else {@code null}
+	 */
+	public synchronized Throwable takeDegradation() {
+		if (this.degraded != null && !this.degradationReported) {
+			this.degradationReported = true;
+			return this.degraded;
+		}
+		return null;
 	}
 
 	private void writeTail(byte[] bytes, int offset, int length) {
 		if (length >= this.limitTail) {
 			// the new bytes alone fill the ring: keep their end
 			if (this.tailBuffer.length < this.limitTail) {
-				this.tailBuffer = new byte[this.limitTail];
+				try {
+					this.tailBuffer = new byte[this.limitTail];
+				}
+				catch (OutOfMemoryError ex) {
+					degrade(ex);
+					if (this.limitTail == 0) {
+						return;
+					}
+				}
 			}
 			System.arraycopy(bytes, offset + length - this.limitTail, this.tailBuffer, 0, this.limitTail);
 			this.tailStart = 0;
@@ -78,8 +130,20 @@ public final class OutputCapture {
 		}
 		if (this.tailBuffer.length < this.limitTail && this.tailLength + length > this.tailBuffer.length) {
 			// grow lazily: most processes never reach the tail
-			int size = Math.min(this.limitTail, Math.max(this.tailLength + length, Math.max(8192, this.tailBuffer.length * 2)));
-			byte[] grown = new byte[size];
+			int size = (int) Math.min(this.limitTail,
+					Math.max(this.tailLength + length, Math.max(8192L, this.tailBuffer.length * 2L)));
+			byte[] grown;
+			try {
+				grown = new byte[size];
+			}
+			catch (OutOfMemoryError ex) {
+				degrade(ex);
+				if (this.limitTail == 0) {
+					return;
+				}
+				writeTail(bytes, offset, length);
+				return;
+			}
 			copyTailInto(grown);
 			this.tailBuffer = grown;
 			this.tailStart = 0;

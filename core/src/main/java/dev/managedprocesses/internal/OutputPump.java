@@ -54,6 +54,9 @@ public final class OutputPump implements Runnable {
 
 	private boolean stdoutOpen;
 
+	/** Set after a failure: output is read and dropped until the process exits. */
+	private volatile boolean discarding;
+
 	private boolean stderrOpen;
 
 	/**
@@ -90,6 +93,18 @@ public final class OutputPump implements Runnable {
 	 * @return {@code true} when finished, {@code false} when it yielded to an interrupt
 	 */
 	public boolean pump(boolean yieldOnInterrupt) {
+		if (this.discarding) {
+			// resumed after a failure (the first thread yielded to an interrupt): keep discarding
+			if (!discardUntilExit(yieldOnInterrupt)) {
+				return false;
+			}
+			finish(this.stdoutSink);
+			finish(this.stderrSink);
+			closeQuietly(this.stdout);
+			closeQuietly(this.stderr);
+			this.done.run();
+			return true;
+		}
 		byte[] buffer = new byte[64 * 1024];
 		long backoff = MIN_BACKOFF_NANOS;
 		long lastData = 0;
@@ -139,7 +154,11 @@ public final class OutputPump implements Runnable {
 			}
 		}
 		catch (Throwable ex) {
+			// a failure to pump is not an exit: record it, then keep the pipes drained until the real exit
 			this.failures.record(ex);
+			if (!discardUntilExit(yieldOnInterrupt)) {
+				return false;
+			}
 		}
 		finish(this.stdoutSink);
 		finish(this.stderrSink);
@@ -147,6 +166,68 @@ public final class OutputPump implements Runnable {
 		closeQuietly(this.stderr);
 		this.done.run();
 		return true;
+	}
+
+	/**
+	 * After a failure: reads and drops what the child writes (so it never blocks on a full pipe) until it
+	 * has exited. If even reading fails, the pipes are closed (the child's writes then fail instead of
+	 * blocking) and the exit is awaited.
+	 * @return {@code false} when it yielded to an interrupt (only when {@code yieldOnInterrupt})
+	 */
+	private boolean discardUntilExit(boolean yieldOnInterrupt) {
+		this.discarding = true;
+		byte[] buffer = new byte[8192];
+		try {
+			while (true) {
+				int read = 0;
+				if (this.stdoutOpen) {
+					read += discard(this.stdout, buffer);
+				}
+				if (this.stderrOpen) {
+					read += discard(this.stderr, buffer);
+				}
+				if (read > 0) {
+					continue;
+				}
+				if (!this.process.isAlive()) {
+					return true;
+				}
+				try {
+					this.process.waitFor(MAX_BACKOFF_NANOS, TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					if (yieldOnInterrupt) {
+						Thread.currentThread().interrupt();
+						return false;
+					}
+				}
+			}
+		}
+		catch (Throwable ex) {
+			this.failures.record(ex);
+			closeQuietly(this.stdout);
+			closeQuietly(this.stderr);
+			while (true) {
+				try {
+					this.process.waitFor();
+					return true;
+				}
+				catch (InterruptedException interrupted) {
+					if (yieldOnInterrupt) {
+						Thread.currentThread().interrupt();
+						return false;
+					}
+				}
+			}
+		}
+	}
+
+	private int discard(InputStream in, byte[] buffer) throws IOException {
+		int available = in.available();
+		if (available <= 0) {
+			return 0;
+		}
+		return Math.max(0, in.read(buffer, 0, Math.min(available, buffer.length)));
 	}
 
 	private int drainOnce(byte[] buffer) {

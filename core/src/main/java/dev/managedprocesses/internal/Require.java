@@ -73,4 +73,64 @@ public final class Require {
 		return value;
 	}
 
+	/** The longest duration the starter can schedule: {@code Long.MAX_VALUE} nanoseconds (about 292 years). */
+	public static final Duration MAX_SCHEDULABLE = Duration.ofNanos(Long.MAX_VALUE);
+
+	/**
+	 * Checks that a duration is positive and fits in nanoseconds, so that it can be scheduled: rejected here,
+	 * before anything starts, rather than overflowing later with a process already running.
+	 * @param duration the duration
+	 * @param name the argument's name, for the message
+	 * @return the duration
+	 * @throws NullPointerException when it is {@code null}
+	 * @throws IllegalArgumentException when it is zero, negative, or longer than {@link #MAX_SCHEDULABLE}
+	 */
+	public static Duration schedulable(Duration duration, String name) {
+		return fitsInNanos(positive(duration, name), name);
+	}
+
+	/**
+	 * Checks that a duration is zero or positive and fits in nanoseconds (see {@link #schedulable}).
+	 * @param duration the duration
+	 * @param name the argument's name, for the message
+	 * @return the duration
+	 * @throws NullPointerException when it is {@code null}
+	 * @throws IllegalArgumentException when it is negative or longer than {@link #MAX_SCHEDULABLE}
+	 */
+	public static Duration schedulableOrZero(Duration duration, String name) {
+		return fitsInNanos(notNegative(duration, name), name);
+	}
+
+	private static Duration fitsInNanos(Duration duration, String name) {
+		if (duration.compareTo(MAX_SCHEDULABLE) > 0) {
+			throw new IllegalArgumentException(name + " must be at most " + MAX_SCHEDULABLE
+					+ " (Long.MAX_VALUE nanoseconds, about 292 years), was " + duration);
+		}
+		return duration;
+	}
+
+	/**
+	 * A duration in nanoseconds, saturated: {@code Long.MAX_VALUE} for anything longer (for limits where a
+	 * huge value means "forever"), 0 for a negative one.
+	 * @param duration the duration
+	 * @return the nanoseconds, between 0 and {@code Long.MAX_VALUE}
+	 */
+	public static long saturatedNanos(Duration duration) {
+		if (duration.isNegative()) {
+			return 0;
+		}
+		return (duration.compareTo(MAX_SCHEDULABLE) >= 0) ? Long.MAX_VALUE : duration.toNanos();
+	}
+
+	/**
+	 * Adds nanoseconds without overflow.
+	 * @param a a non-negative number of nanoseconds
+	 * @param b another
+	 * @return the sum, or {@code Long.MAX_VALUE} when it would overflow
+	 */
+	public static long saturatedAdd(long a, long b) {
+		long sum = a + b;
+		return (((a ^ sum) & (b ^ sum)) < 0) ? Long.MAX_VALUE : sum;
+	}
+
 }

@@ -79,6 +79,12 @@ public final class StreamSink implements OutputSink {
 		if (!this.captureFailed) {
 			try {
 				this.capture.write(bytes, offset, length);
+				Throwable degraded = this.capture.takeDegradation();
+				if (degraded != null) {
+					this.failures.record(new IllegalStateException(
+							"Not enough memory to capture the output up to its limit; the capture is truncated",
+							degraded));
+				}
 			}
 			catch (Throwable ex) {
 				this.captureFailed = true;

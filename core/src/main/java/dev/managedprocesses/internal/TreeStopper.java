@@ -12,8 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -92,20 +94,65 @@ public final class TreeStopper {
 	 * tells whether {@code SIGKILL} was needed
 	 */
 	public CompletableFuture<Void> stop(Collection<Tree> trees, Duration gracePeriod) {
+		return stop(trees, (tree) -> gracePeriod);
+	}
+
+	/**
+	 * Stops trees, each with its own grace period: each tree gets its {@link Tree#stopSignal() stop signal}
+	 * first, and {@code SIGKILL} once its grace period has passed since that signal went out (not since this
+	 * call: on a busy machine the first step may come late, and a tree that obeys its stop signal must not be
+	 * reported killed for that).
+	 * @param trees the trees
+	 * @param gracePeriods the grace period of each tree; zero kills at once
+	 * @return completes when no member of any of these trees is alive (never dropped: if the scheduler
+	 * refuses the work, a thread of its own carries the loop on)
+	 */
+	public CompletableFuture<Void> stop(Collection<Tree> trees, Function<? super Tree, Duration> gracePeriods) {
 		long now = System.nanoTime();
 		List<CompletableFuture<Void>> done = new ArrayList<>();
+		boolean schedule = false;
 		synchronized (this.active) {
 			for (Tree tree : trees) {
-				Stop stop = new Stop(tree, now + gracePeriod.toNanos(), gracePeriod.isZero(), now);
+				Duration grace = gracePeriods.apply(tree);
+				Stop stop = new Stop(tree, Require.saturatedNanos(grace), grace.isZero(), now);
 				this.active.add(stop);
 				done.add(stop.done);
 			}
-			if (!this.stepScheduled) {
+			if (!this.stepScheduled && !this.active.isEmpty()) {
 				this.stepScheduled = true;
-				this.scheduler.execute(this::step);
+				schedule = true;
 			}
 		}
+		if (schedule) {
+			schedule(0);
+		}
 		return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Runs the next step after a delay on the scheduler or, when the scheduler refuses (it is being shut
+	 * down), on a short-lived thread of its own: a stop is never dropped, so every future waiting on it
+	 * completes.
+	 */
+	private void schedule(long delayNanos) {
+		try {
+			if (delayNanos <= 0) {
+				this.scheduler.execute(this::step);
+			}
+			else {
+				this.scheduler.schedule(this::step, delayNanos, TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			Thread thread = new Thread(() -> {
+				if (delayNanos > 0) {
+					LockSupport.parkNanos(delayNanos);
+				}
+				step();
+			}, "managed-processes-stop-loop");
+			thread.setDaemon(true);
+			thread.start();
+		}
 	}
 
 	/**
@@ -163,7 +210,7 @@ public final class TreeStopper {
 		}
 		long self = this.os.currentPid();
 		for (ProcessInfo info : markerCandidates) {
-			if (info.pid() != self && info.isAlive() && !roots.contains(info.pid())) {
+			if (info.pid() != self && info.pid() != tree.sparedPid && info.isAlive() && !roots.contains(info.pid())) {
 				Optional<String> marker = markerOf.apply(info);
 				if (marker.isPresent() && tree.marker.test(marker.get())) {
 					roots.add(info.pid());
@@ -213,6 +260,7 @@ public final class TreeStopper {
 			finished.addAll(stops);
 		}
 		finished.forEach(Stop::releasePins);
+		long delay = -1;
 		synchronized (this.active) {
 			this.active.removeAll(finished);
 			if (this.active.isEmpty()) {
@@ -221,9 +269,11 @@ public final class TreeStopper {
 			}
 			else {
 				// a slow table read (thousands of processes) spaces the steps out instead of hogging a core
-				long delay = Math.max(POLL_NANOS, 2 * (System.nanoTime() - started));
-				this.scheduler.schedule(this::step, delay, TimeUnit.NANOSECONDS);
+				delay = Math.max(POLL_NANOS, 2 * (System.nanoTime() - started));
 			}
+		}
+		if (delay >= 0) {
+			schedule(delay);
 		}
 		finished.forEach((stop) -> stop.done.complete(null));
 	}
@@ -237,18 +287,59 @@ public final class TreeStopper {
 
 		private final Predicate<String> marker;
 
+		private final Signal stopSignal;
+
+		private final long sparedPid;
+
 		private final Set<ProcessId> members = ConcurrentHashMap.newKeySet();
 
 		private volatile boolean killed;
 
 		/**
-		 * Creates a tree.
+		 * Creates a tree stopped with {@code SIGTERM}.
 		 * @param root the root, or {@code null} for a tree known only by its marker
 		 * @param marker matches the marker values of members
 		 */
 		public Tree(ProcessId root, Predicate<String> marker) {
+			this(root, marker, Signal.TERM);
+		}
+
+		/**
+		 * Creates a tree.
+		 * @param root the root, or {@code null} for a tree known only by its marker
+		 * @param marker matches the marker values of members
+		 * @param stopSignal the signal that starts a graceful stop ({@code SIGKILL} follows after the grace)
+		 */
+		public Tree(ProcessId root, Predicate<String> marker, Signal stopSignal) {
+			this(root, marker, stopSignal, -1);
+		}
+
+		private Tree(ProcessId root, Predicate<String> marker, Signal stopSignal, long sparedPid) {
 			this.root = root;
 			this.marker = marker;
+			this.stopSignal = stopSignal;
+			this.sparedPid = sparedPid;
+		}
+
+		/**
+		 * A tree known only by its marker that never includes one pid (the root of a process whose leftovers
+		 * are stopped, while the JDK may still have to reap it): every live process carrying the marker, other
+		 * than that pid, and their descendants.
+		 * @param marker matches the marker values of members
+		 * @param stopSignal the signal that starts a graceful stop
+		 * @param sparedPid the pid never to include
+		 * @return the tree
+		 */
+		public static Tree leftoversOf(Predicate<String> marker, Signal stopSignal, long sparedPid) {
+			return new Tree(null, marker, stopSignal, sparedPid);
+		}
+
+		/**
+		 * The signal that starts a graceful stop of this tree.
+		 * @return the signal, {@code SIGTERM} unless the tree was created with another
+		 */
+		public Signal stopSignal() {
+			return this.stopSignal;
 		}
 
 		Optional<ProcessId> root() {
@@ -270,7 +361,12 @@ public final class TreeStopper {
 
 		private final Tree tree;
 
-		private final long graceDeadline;
+		private final long graceNanos;
+
+		/** Set when the stop signal first went out: the grace period runs from there. */
+		private boolean graceStarted;
+
+		private long graceDeadline;
 
 		private final CompletableFuture<Void> done = new CompletableFuture<>();
 
@@ -283,9 +379,9 @@ public final class TreeStopper {
 
 		private long killDeadline;
 
-		Stop(Tree tree, long graceDeadline, boolean killAtOnce, long now) {
+		Stop(Tree tree, long graceNanos, boolean killAtOnce, long now) {
 			this.tree = tree;
-			this.graceDeadline = graceDeadline;
+			this.graceNanos = graceNanos;
 			if (killAtOnce) {
 				startKilling(now);
 			}
@@ -298,7 +394,7 @@ public final class TreeStopper {
 
 		/** One step; answers whether the tree is gone (or given up on). */
 		boolean advance(ProcessTable table, long now) {
-			if (!this.killing && now - this.graceDeadline >= 0) {
+			if (!this.killing && this.graceStarted && now - this.graceDeadline >= 0) {
 				startKilling(now);
 			}
 			List<PinnedProcess> alive = pin(walk(this.tree, table, table.processes(), TreeStopper.this::marker, true));
@@ -309,18 +405,25 @@ public final class TreeStopper {
 				this.tree.killed = true;
 				alive.forEach((pin) -> pin.signal(Signal.KILL));
 				if (now - this.killDeadline >= 0) {
-					List<ProcessInfo> survivors = new ArrayList<>();
-					alive.forEach((pin) -> TreeStopper.this.os.process(pin.id().pid()).ifPresent(survivors::add));
+					List<String> survivors = new ArrayList<>();
+					alive.forEach((pin) -> TreeStopper.this.os.process(pin.id().pid())
+						.ifPresent((info) -> survivors.add(info.pid() + " (" + CommandLines.describe(info.command()) + ")")));
 					logger.warn("{} processes survived SIGKILL for {} s (uninterruptible sleep?); giving up on them: {}",
 							alive.size(), TimeUnit.NANOSECONDS.toSeconds(KILL_PHASE_NANOS), survivors);
 					return true;
 				}
 				return false;
 			}
+			boolean signalled = false;
 			for (PinnedProcess pin : alive) {
 				if (this.termed.add(pin.id())) {
-					pin.signal(Signal.TERM);
+					pin.signal(this.tree.stopSignal);
+					signalled = true;
 				}
+			}
+			if (signalled && !this.graceStarted) {
+				this.graceStarted = true;
+				this.graceDeadline = Require.saturatedAdd(System.nanoTime(), this.graceNanos);
 			}
 			return false;
 		}

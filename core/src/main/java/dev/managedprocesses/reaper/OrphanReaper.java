@@ -239,7 +239,8 @@ public final class OrphanReaper implements AutoCloseable {
 		long lastWatch = previous - WATCH_NANOS;
 		while (this.active && !Thread.currentThread().isInterrupted()) {
 			long now = System.nanoTime();
-			if (now - previous > Math.max(5 * intervalNanos, intervalNanos + TimeUnit.MILLISECONDS.toNanos(500))) {
+			if (now - previous > Math.max((intervalNanos > Long.MAX_VALUE / 5) ? Long.MAX_VALUE : 5 * intervalNanos,
+					Require.saturatedAdd(intervalNanos, TimeUnit.MILLISECONDS.toNanos(500)))) {
 				// the whole JVM stood still (GC, suspend): the JDK's reaper threads did too, so ages restart
 				this.rules.paused(now);
 			}
@@ -287,7 +288,8 @@ public final class OrphanReaper implements AutoCloseable {
 		ReapedProcess process = new ReapedProcess(zombie.pid(), command, exitCode, status.signal(), Instant.now());
 		this.reaped.incrementAndGet();
 		this.history.add(process);
-		logger.debug("Reaped orphan {} {} ({})", process.pid(), process.command(), status);
+		logger.debug("Reaped orphan {} {} ({})", process.pid(),
+				dev.managedprocesses.internal.CommandLines.describe(process.command()), status);
 		for (ReaperListener listener : this.listeners) {
 			try {
 				listener.reaped(process);
@@ -350,7 +352,7 @@ public final class OrphanReaper implements AutoCloseable {
 		 * thread)
 		 */
 		public Builder sweepInterval(Duration interval) {
-			Require.positive(interval, "sweepInterval");
+			Require.schedulable(interval, "sweepInterval");
 			if (interval.compareTo(Duration.ofMillis(MINIMUM_SWEEP_MILLIS)) < 0) {
 				throw new IllegalArgumentException("sweepInterval must be at least " + MINIMUM_SWEEP_MILLIS
 						+ " ms (a shorter one spins the reaper thread), was " + interval);
@@ -366,11 +368,7 @@ public final class OrphanReaper implements AutoCloseable {
 		 * @return this builder
 		 */
 		public Builder minimumAge(Duration minimumAge) {
-			Objects.requireNonNull(minimumAge, "minimumAge must not be null");
-			if (minimumAge.isNegative()) {
-				throw new IllegalArgumentException("minimumAge must not be negative, was " + minimumAge);
-			}
-			this.minimumAge = minimumAge;
+			this.minimumAge = Require.schedulableOrZero(minimumAge, "minimumAge");
 			return this;
 		}
 

@@ -40,6 +40,9 @@ public final class ManagedService {
 
 	private volatile ManagedProcess process;
 
+	/** The run that ended last; what it left of its tree is stopped before the next run starts. */
+	private ManagedProcess endedRun;
+
 	private volatile int restarts;
 
 	private volatile Instant startedAt;
@@ -219,6 +222,8 @@ public final class ManagedService {
 			.environment(this.definition.environment());
 		this.definition.directory().ifPresent(builder::directory);
 		this.definition.gracePeriod().ifPresent(builder::gracePeriod);
+		// the whole tree gets the service's stop signal (then SIGKILL after the grace period)
+		builder.stopSignal(this.definition.stopSignal());
 		boolean logLine = this.definition.readiness().map((p) -> p.kind() == Probe.Kind.LOG_LINE).orElse(false);
 		if (this.definition.output() == ServiceOutput.DISCARD && !logLine) {
 			builder.discardOutput();
@@ -255,6 +260,7 @@ public final class ManagedService {
 			if (gen == this.generation) {
 				this.lastExit = result;
 				this.process = null;
+				this.endedRun = started;
 				exitedOnItsOwn(gen, result, result.duration());
 			}
 		}, null));
@@ -456,11 +462,21 @@ public final class ManagedService {
 				: doubled;
 		this.reason = exit + ", restarting in " + delay;
 		setState(ServiceState.BACKING_OFF);
-		addTimer(this.owner.schedule(() -> {
+		// a restart begins with the previous tree gone: a daemon the last run left behind would hold its
+		// port or lock, so it is stopped (stop signal, grace, SIGKILL) before the back-off starts
+		ManagedProcess previous = this.endedRun;
+		this.endedRun = null;
+		CompletableFuture<Void> leftoversGone = (previous != null) ? previous.stopDescendants()
+				: CompletableFuture.completedFuture(null);
+		leftoversGone.whenComplete((ignored, ex) -> this.owner.post(() -> {
 			if (gen == this.generation && this.state == ServiceState.BACKING_OFF) {
-				waitOrLaunch();
+				addTimer(this.owner.schedule(() -> {
+					if (gen == this.generation && this.state == ServiceState.BACKING_OFF) {
+						waitOrLaunch();
+					}
+				}, delay));
 			}
-		}, delay));
+		}, null));
 	}
 
 	/** Counts one restart in the window, or makes the service FAILED when the window is full. */

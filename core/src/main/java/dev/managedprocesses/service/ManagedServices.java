@@ -237,7 +237,9 @@ public final class ManagedServices implements AutoCloseable {
 	private static <T> T await(CompletableFuture<T> future, Duration timeout)
 			throws TimeoutException, InterruptedException {
 		try {
-			return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			long nanos = dev.managedprocesses.internal.Require.saturatedNanos(timeout);
+			// a limit this long means no limit (and would overflow the deadline arithmetic)
+			return (nanos >= Long.MAX_VALUE / 2) ? future.get() : future.get(nanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() instanceof CompletionException) ? ex.getCause().getCause() : ex.getCause();
@@ -289,10 +291,17 @@ public final class ManagedServices implements AutoCloseable {
 		}
 		long grace = 0;
 		for (ManagedService service : this.services.values()) {
-			grace += service.definition().gracePeriod().orElse(this.factory.settings().gracePeriod()).toMillis();
+			grace = dev.managedprocesses.internal.Require.saturatedAdd(grace, dev.managedprocesses.internal.Require
+				.saturatedNanos(service.definition().gracePeriod().orElse(this.factory.settings().gracePeriod())));
 		}
 		try {
-			stopAll().get(grace + 30_000, TimeUnit.MILLISECONDS);
+			long limit = dev.managedprocesses.internal.Require.saturatedAdd(grace, TimeUnit.SECONDS.toNanos(30));
+			if (limit >= Long.MAX_VALUE / 2) {
+				stopAll().get();
+			}
+			else {
+				stopAll().get(limit, TimeUnit.NANOSECONDS);
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -378,36 +387,15 @@ public final class ManagedServices implements AutoCloseable {
 		return null;
 	}
 
-	/** Sends the service's stop signal, then SIGKILL to the tree after its grace period. */
+	/**
+	 * Stops the service's tree: its stop signal (given to the process at launch) to every member, then
+	 * {@code SIGKILL} after its grace period; {@code KILL} kills at once.
+	 */
 	CompletableFuture<ProcessResult> stopTree(ManagedService service, ManagedProcess process) {
-		String signal = service.definition().stopSignal();
-		if (signal.equals("TERM")) {
-			return process.stop();
-		}
-		if (signal.equals("KILL")) {
+		if (service.definition().stopSignal().equals("KILL")) {
 			return process.kill();
 		}
-		// the core API sends only TERM and KILL: another signal goes through kill(1) to the main process and
-		// the descendants the JDK sees; after the grace period whatever is left of the tree gets SIGKILL
-		List<String> command = new ArrayList<>(List.of("sh", "-c", "kill -s " + signal + " \"$@\" 2>/dev/null", "sh",
-				Long.toString(process.pid())));
-		ProcessHandle.of(process.pid())
-			.ifPresent((handle) -> handle.descendants().forEach((child) -> command.add(Long.toString(child.pid()))));
-		try {
-			this.factory.command(command).name(service.name() + "-stop").discardOutput().start();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Cannot send SIG{} to service '{}': {}; stopping it with SIGTERM", signal, service.name(),
-					ex.getMessage());
-			return process.stop();
-		}
-		Duration grace = service.definition().gracePeriod().orElse(this.factory.settings().gracePeriod());
-		ScheduledFuture<?> kill = schedule(process::kill, grace);
-		return process.onExit().whenComplete((result, ex) -> {
-			if (kill != null) {
-				kill.cancel(false);
-			}
-		});
+		return process.stop();
 	}
 
 	void stateChanged(ManagedService service, ServiceState previous, ServiceState current) {

@@ -616,6 +616,11 @@ public final class ServiceDefinition {
 				this.problems.add(problem(setting, "must be positive, was " + duration));
 				return Duration.ofSeconds(1);
 			}
+			if (duration.compareTo(dev.managedprocesses.internal.Require.MAX_SCHEDULABLE) > 0) {
+				this.problems.add(problem(setting, "must be at most " + dev.managedprocesses.internal.Require.MAX_SCHEDULABLE
+						+ " (Long.MAX_VALUE nanoseconds, about 292 years), was " + duration));
+				return Duration.ofSeconds(1);
+			}
 			return duration;
 		}
 

@@ -55,6 +55,41 @@ class TreeStopperTests {
 	}
 
 	@Test
+	void aStopIsNeverDroppedWhenTheSchedulerRefuses() throws Exception {
+		Process first = start("sleep", "30.71");
+		Process second = start("sleep", "30.72");
+		ScheduledExecutorService refusing = Executors.newSingleThreadScheduledExecutor();
+		refusing.shutdown();
+		TreeStopper stopper = new TreeStopper(this.os, refusing, "TREE_STOPPER_TEST_MARKER");
+		TreeStopper.Tree firstTree = new TreeStopper.Tree(this.os.process(first.pid()).orElseThrow().id(), (m) -> false);
+		TreeStopper.Tree secondTree = new TreeStopper.Tree(this.os.process(second.pid()).orElseThrow().id(), (m) -> false);
+		// both stops complete: the refused step runs on a thread of its own, and the later stop is not lost
+		stopper.stop(List.of(firstTree), Duration.ZERO).get(60, TimeUnit.SECONDS);
+		stopper.stop(List.of(secondTree), Duration.ZERO).get(60, TimeUnit.SECONDS);
+		assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(second.waitFor(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void eachTreeHasItsOwnGracePeriodCountedFromItsStopSignal() throws Exception {
+		Process obeying = start("sleep", "30.73");
+		Process stubborn = start("sh", "-c", "trap '' TERM; while :; do sleep 0.1; done");
+		// a child sleep means the trap is set
+		await().atMost(10, TimeUnit.SECONDS).until(() -> !this.os.children(stubborn.pid()).isEmpty());
+		TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
+		TreeStopper.Tree obeyingTree = new TreeStopper.Tree(this.os.process(obeying.pid()).orElseThrow().id(), (m) -> false);
+		TreeStopper.Tree stubbornTree = new TreeStopper.Tree(this.os.process(stubborn.pid()).orElseThrow().id(), (m) -> false);
+		long begin = System.nanoTime();
+		stopper.stop(List.of(obeyingTree, stubbornTree),
+				(tree) -> (tree == stubbornTree) ? Duration.ofMillis(500) : Duration.ofSeconds(60))
+			.get(60, TimeUnit.SECONDS);
+		long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+		assertThat(obeyingTree.killed()).isFalse();
+		assertThat(stubbornTree.killed()).as("SIGKILLed after its own 500 ms, not the other tree's 60 s").isTrue();
+		assertThat(tookMillis).isLessThan(30_000);
+	}
+
+	@Test
 	void stopsEveryMemberThroughPinsAndReleasesThem() throws Exception {
 		long pidfdsBefore = pidfds();
 		Process root = start("sh", "-c", "sleep 30.7 & sleep 30.8 & wait");

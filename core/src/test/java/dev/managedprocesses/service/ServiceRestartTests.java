@@ -168,4 +168,25 @@ class ServiceRestartTests {
 		}
 	}
 
+	@Test
+	void aRestartBeginsWithThePreviousTreeGone() throws Exception {
+		try (ServiceTestSupport support = new ServiceTestSupport()) {
+			Path runs = this.dir.resolve("runs");
+			// each run leaves a double-forked daemon (re-parented away at once) and crashes
+			ServiceDefinition leaky = ServiceDefinition.builder("leaky")
+				.command(support.sh("echo x >> " + runs + "; (sleep $0 &); exit 1"))
+				.restartDelay(Duration.ofMillis(200))
+				.maxRestarts(3)
+				.build();
+			ManagedServices services = support.supervise(leaky);
+			services.startAll();
+			ManagedService service = services.find("leaky").orElseThrow();
+			await().until(() -> service.state() == ServiceState.FAILED);
+			assertThat(java.nio.file.Files.readAllLines(runs)).hasSize(4);
+			// the daemons of the first three runs were stopped before each restart; only the last run's is left
+			await().until(() -> support.alive().size() == 1);
+			assertThat(support.alive()).hasSize(1);
+		}
+	}
+
 }

@@ -106,9 +106,15 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(ManagedProcessesMetrics.class).bindTo(registry);
 			context.getBean(ManagedProcessFactory.class).command("true").name("bound").run();
+			// listeners (the metrics) hear of the process on the callback executor, after run() returned
+			org.awaitility.Awaitility.await()
+				.atMost(java.time.Duration.ofSeconds(10))
+				.ignoreExceptions()
+				.untilAsserted(() -> assertThat(registry.get("managed.processes.duration")
+					.tags("name", "bound", "outcome", "EXITED")
+					.timer()
+					.count()).isEqualTo(1));
 			assertThat(registry.get("managed.processes.started").counter().count()).isEqualTo(1);
-			assertThat(registry.get("managed.processes.duration").tags("name", "bound", "outcome", "EXITED").timer().count())
-				.isEqualTo(1);
 		});
 	}
 
