@@ -1,5 +1,6 @@
 package dev.managedprocesses.benchmarks;
 
+import dev.managedprocesses.TestProcesses;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +39,7 @@ final class HttpEndpointScenario {
 		int perClient = size.httpRequestsPerClient();
 		Table table = new Table("12. Actuator over HTTP: " + clients + " concurrent clients, " + trees + " live trees and "
 				+ trees + " finished processes (ms per request)", "endpoint", "requests", "requests/s", "p50", "p99", "max");
-		String marker = MarkedProcesses.marker();
+		String marker = TestProcesses.marker();
 		SpringApplication application = new SpringApplication(App.class);
 		application.setLogStartupInfo(false);
 		application.setDefaultProperties(Map.of("server.port", "0", "spring.main.banner-mode", "off",
@@ -53,7 +54,7 @@ final class HttpEndpointScenario {
 			for (int i = 0; i < trees; i++) {
 				factory.command("sh", "-c", "sleep " + marker + " & wait").discardOutput().start();
 			}
-			Scenarios.waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * trees, 120_000);
+			Scenarios.waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 120_000);
 			String base = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
 			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 			Load processesLoad = load(client, base + "/actuator/processes", clients, perClient, trees);
@@ -66,7 +67,7 @@ final class HttpEndpointScenario {
 			table.goal("/actuator/health p99 under 10 ms (" + Table.format(health.p99()) + " ms)", health.p99() < 10);
 		}
 		finally {
-			MarkedProcesses.killAll(marker);
+			TestProcesses.killAll(marker);
 		}
 		return table;
 	}

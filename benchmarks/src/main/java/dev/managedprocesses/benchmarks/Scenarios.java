@@ -1,5 +1,6 @@
 package dev.managedprocesses.benchmarks;
 
+import dev.managedprocesses.TestProcesses;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ final class Scenarios {
 		libraries.add(1, () -> new ManagedProcesses(ManagedProcesses.Output.DISCARDED));
 		libraries.add(2, () -> new ManagedProcesses(ManagedProcesses.Output.FILE));
 		for (Supplier<Library> supplier : libraries) {
-			String marker = MarkedProcesses.marker();
+			String marker = TestProcesses.marker();
 			try (Library library = supplier.get()) {
 				warmUp(library, marker);
 				settle();
@@ -129,7 +130,7 @@ final class Scenarios {
 				for (int i = 0; i < this.size.concurrent(); i++) {
 					running.add(library.start(List.of("sleep", marker)));
 				}
-				waitUntil(() -> MarkedProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
+				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
 				Thread.sleep(500);
 				double perThread = (threadsOutsideJdkReaperPool() - threadsBefore) / (double) this.size.concurrent();
 				// garbage of the spawns is not what a running process costs: collect it before reading RSS
@@ -138,13 +139,13 @@ final class Scenarios {
 				threads.put(library.name(), perThread);
 				rss.put(library.name(), perRss);
 				table.row(library.name(), perThread, perRss);
-				MarkedProcesses.killAll(marker);
+				TestProcesses.killAll(marker);
 				for (Library.Running each : running) {
 					each.await();
 				}
 			}
 			finally {
-				MarkedProcesses.killAll(marker);
+				TestProcesses.killAll(marker);
 			}
 		}
 		double raw = threads.get("raw ProcessBuilder");
@@ -166,8 +167,8 @@ final class Scenarios {
 		for (int i = 0; i < Math.min(20, this.size.concurrent()); i++) {
 			running.add(library.start(List.of("sleep", marker)));
 		}
-		waitUntil(() -> MarkedProcesses.alive(marker).size() >= running.size(), 30_000);
-		MarkedProcesses.killAll(marker);
+		waitUntil(() -> TestProcesses.alive(marker).size() >= running.size(), 30_000);
+		TestProcesses.killAll(marker);
 		for (Library.Running each : running) {
 			each.await();
 		}
@@ -179,23 +180,23 @@ final class Scenarios {
 				"library", "grandchildren alive after 2 s", "of");
 		Map<String, Integer> left = new LinkedHashMap<>();
 		for (Supplier<Library> supplier : peers()) {
-			String marker = MarkedProcesses.marker();
+			String marker = TestProcesses.marker();
 			try (Library library = supplier.get()) {
 				List<Library.Running> trees = new ArrayList<>();
 				for (int i = 0; i < this.size.trees(); i++) {
 					trees.add(library.start(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker + " & wait")));
 				}
-				waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
+				waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * this.size.trees(), 30_000);
 				for (Library.Running tree : trees) {
 					tree.stop();
 				}
 				Thread.sleep(2000);
-				int alive = MarkedProcesses.alive(marker).size();
+				int alive = TestProcesses.alive(marker).size();
 				left.put(library.name(), alive);
 				table.row(library.name(), alive, 2 * this.size.trees());
 			}
 			finally {
-				MarkedProcesses.killAll(marker);
+				TestProcesses.killAll(marker);
 			}
 		}
 		table.goal("managed-processes leaves no grandchild (" + left.get("managed-processes") + ")",
@@ -217,7 +218,7 @@ final class Scenarios {
 				int left = 0;
 				int hung = 0;
 				for (int i = 0; i < repeats; i++) {
-					String marker = MarkedProcesses.marker();
+					String marker = TestProcesses.marker();
 					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
 					try {
 						long start = System.nanoTime();
@@ -229,19 +230,19 @@ final class Scenarios {
 							call.get(this.size.hungAfter().toMillis(), TimeUnit.MILLISECONDS);
 							took.add(millis(start));
 							Thread.sleep(200);
-							left += MarkedProcesses.alive(marker).size();
+							left += TestProcesses.alive(marker).size();
 						}
 						catch (java.util.concurrent.TimeoutException ex) {
 							// the call waits for output the orphaned grandchildren keep open: count it as hung
 							hung++;
 							took.add(millis(start));
-							left += MarkedProcesses.alive(marker).size();
-							MarkedProcesses.killAll(marker);
+							left += TestProcesses.alive(marker).size();
+							TestProcesses.killAll(marker);
 							call.get(30, TimeUnit.SECONDS);
 						}
 					}
 					finally {
-						MarkedProcesses.killAll(marker);
+						TestProcesses.killAll(marker);
 						caller.shutdownNow();
 					}
 				}
@@ -339,23 +340,23 @@ final class Scenarios {
 		int trees = this.size.shutdownTrees();
 		Table table = new Table("7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)",
 				"trees", "processes", "shutdown took (ms)", "survivors");
-		String marker = MarkedProcesses.marker();
+		String marker = TestProcesses.marker();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
 			for (int i = 0; i < trees; i++) {
 				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
 				factory.command("sh", "-c", script.replace("{m}", marker)).discardOutput().start();
 			}
-			waitUntil(() -> MarkedProcesses.alive(marker).size() >= 2 * trees, 60_000);
+			waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 60_000);
 			long start = System.nanoTime();
 			factory.shutdown().get(120, TimeUnit.SECONDS);
 			double took = millis(start);
-			int survivors = MarkedProcesses.alive(marker).size();
+			int survivors = TestProcesses.alive(marker).size();
 			table.row(trees, 2 * trees, took, survivors);
 			table.goal("about one grace period (" + Table.format(took) + " ms) and no survivor (" + survivors + ")",
 					survivors == 0 && took < grace.toMillis() * 3);
 		}
 		finally {
-			MarkedProcesses.killAll(marker);
+			TestProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -365,7 +366,7 @@ final class Scenarios {
 		int count = this.size.endpointProcesses();
 		Table table = new Table("8. `/actuator/processes` document with " + count + " live and " + count
 				+ " finished processes (ms per request, in process, before JSON)", "requests", "median", "p99", "max");
-		String marker = MarkedProcesses.marker();
+		String marker = TestProcesses.marker();
 		OperatingSystem os = OperatingSystem.current();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().historySize(count).maxConcurrent(count + 10).build();
 				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
@@ -393,7 +394,7 @@ final class Scenarios {
 			table.goal("well under 100 ms (p99 " + Table.format(stats.p99()) + " ms)", stats.p99() < 100);
 		}
 		finally {
-			MarkedProcesses.killAll(marker);
+			TestProcesses.killAll(marker);
 		}
 		return table;
 	}
@@ -469,7 +470,7 @@ final class Scenarios {
 				ratioOf(medians, "engine (poll)") >= 1.0);
 		// the factory used the engine, not a pump thread per process
 		table.goal("factory on the engine path: " + ManagedProcesses.pumpThreadsSeen() + " output pump threads seen",
-				!MarkedProcesses.linux() || ManagedProcesses.pumpThreadsSeen() == 0);
+				!TestProcesses.linux() || ManagedProcesses.pumpThreadsSeen() == 0);
 		return table;
 	}
 
@@ -498,14 +499,14 @@ final class Scenarios {
 	}
 
 	private double[] stopRaw(int count) throws Exception {
-		String marker = MarkedProcesses.marker();
+		String marker = TestProcesses.marker();
 		try {
 			long heapBefore = heapAfterGc();
 			List<Process> processes = new ArrayList<>();
 			for (int i = 0; i < count; i++) {
 				processes.add(new ProcessBuilder("sleep", marker).start());
 			}
-			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			waitUntil(() -> TestProcesses.alive(marker).size() >= count, 60_000);
 			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
 			long start = System.nanoTime();
 			List<java.util.concurrent.CompletableFuture<Process>> exits = new ArrayList<>();
@@ -519,12 +520,12 @@ final class Scenarios {
 			return new double[] { millis(start), heap };
 		}
 		finally {
-			MarkedProcesses.killAll(marker);
+			TestProcesses.killAll(marker);
 		}
 	}
 
 	private double[] stopManaged(int count) throws Exception {
-		String marker = MarkedProcesses.marker();
+		String marker = TestProcesses.marker();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(5))
 			.maxConcurrent(count + 10)
 			.build()) {
@@ -534,7 +535,7 @@ final class Scenarios {
 			for (int i = 0; i < count; i++) {
 				processes.add(factory.command("sleep", marker).start());
 			}
-			waitUntil(() -> MarkedProcesses.alive(marker).size() >= count, 60_000);
+			waitUntil(() -> TestProcesses.alive(marker).size() >= count, 60_000);
 			double heap = (heapAfterGc() - heapBefore) / 1024.0 / count;
 			long start = System.nanoTime();
 			List<java.util.concurrent.CompletableFuture<ProcessResult>> results = new ArrayList<>();
@@ -547,7 +548,7 @@ final class Scenarios {
 			return new double[] { millis(start), heap };
 		}
 		finally {
-			MarkedProcesses.killAll(marker);
+			TestProcesses.killAll(marker);
 		}
 	}
 
@@ -580,7 +581,7 @@ final class Scenarios {
 		System.gc();
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		return new long[] { runs, threadsOutsideJdkReaperPool(), MarkedProcesses.linux() ? MarkedProcesses.openFileDescriptors() : -1, heap };
+		return new long[] { runs, threadsOutsideJdkReaperPool(), TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
 	}
 
 	interface Measurement {
@@ -664,7 +665,7 @@ final class Scenarios {
 	}
 
 	private static long rssKiB() throws Exception {
-		if (!MarkedProcesses.linux()) {
+		if (!TestProcesses.linux()) {
 			return 0;
 		}
 		for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -1,5 +1,6 @@
 package dev.managedprocesses.benchmarks;
 
+import dev.managedprocesses.TestProcesses;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class BenchmarkSmokeTest {
 
 	@Test
 	void everyScenarioRunsAndProducesATable() throws Exception {
-		assumeTrue(MarkedProcesses.linux(), "the scenarios find their processes in /proc");
+		assumeTrue(TestProcesses.linux(), "the scenarios find their processes in /proc");
 		List<Table> tables = BenchmarkMain.run(Scenarios.Size.smoke(), List.of());
 		assertThat(tables).hasSize(13);
 		assertThat(tables).allSatisfy((table) -> assertThat(table.markdown()).contains("| --- |"));
