@@ -24,7 +24,8 @@ import dev.managedprocesses.os.ProcessTable;
 import dev.managedprocesses.os.Signal;
 
 /**
- * A running process and its bookkeeping: state, timeout, output, and the stop of its tree.
+ * A running process and its bookkeeping: state, timeout, output, and the stop of its
+ * tree.
  */
 final class DefaultManagedProcess implements ManagedProcess {
 
@@ -57,12 +58,15 @@ final class DefaultManagedProcess implements ManagedProcess {
 	private final Signal stopSignal;
 
 	/**
-	 * Guards the stops the result waits for ({@link #stopped}, {@link #sealed}). Private, never the process
-	 * object itself: a user may hold that one's monitor.
+	 * Guards the stops the result waits for ({@link #stopped}, {@link #sealed}). Private,
+	 * never the process object itself: a user may hold that one's monitor.
 	 */
 	private final Object stopLock = new Object();
 
-	/** Created on first use: reading the start time costs a /proc read that most processes never need. */
+	/**
+	 * Created on first use: reading the start time costs a /proc read that most processes
+	 * never need.
+	 */
 	private volatile TreeStopper.Tree tree;
 
 	private final AtomicReference<ProcessState> state = new AtomicReference<>(ProcessState.RUNNING);
@@ -70,39 +74,52 @@ final class DefaultManagedProcess implements ManagedProcess {
 	private volatile ProcessOutcome requestedOutcome;
 
 	/**
-	 * Completes when every stop of the tree asked so far has ended. A stop is added here before its first
-	 * signal goes out, so the result can never be built while a stop of the tree is still running.
+	 * Completes when every stop of the tree asked so far has ended. A stop is added here
+	 * before its first signal goes out, so the result can never be built while a stop of
+	 * the tree is still running.
 	 */
 	private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
 
-	/** Set once the result is being built: a stop asked after that cannot delay it any more. */
+	/**
+	 * Set once the result is being built: a stop asked after that cannot delay it any
+	 * more.
+	 */
 	private boolean sealed;
 
-	/** Completes once {@code started} was delivered to the listeners, so {@code finished} always comes after. */
+	/**
+	 * Completes once {@code started} was delivered to the listeners, so {@code finished}
+	 * always comes after.
+	 */
 	private volatile CompletableFuture<Void> startedDelivered = CompletableFuture.completedFuture(null);
 
 	private final CompletableFuture<Void> exitedAndDrained = new CompletableFuture<>();
 
 	/**
-	 * The result, completed on the starter's own threads (pump, JDK exit notification, stop loop); never
-	 * handed out: users get copies completed on the callback executor ({@link #userCopy()}).
+	 * The result, completed on the starter's own threads (pump, JDK exit notification,
+	 * stop loop); never handed out: users get copies completed on the callback executor
+	 * ({@link #userCopy()}).
 	 */
 	private final CompletableFuture<ProcessResult> result = new CompletableFuture<>();
 
 	private volatile ScheduledFuture<?> timeoutTask;
 
-	/** Waits this long or longer mean "forever" in {@link #await(Duration)} (about 146 years). */
+	/**
+	 * Waits this long or longer mean "forever" in {@link #await(Duration)} (about 146
+	 * years).
+	 */
 	private static final long FOREVER_NANOS = Long.MAX_VALUE / 2;
 
 	private final java.util.concurrent.atomic.AtomicBoolean exitNoticed = new java.util.concurrent.atomic.AtomicBoolean();
 
-	/** Follows the exit and drains the captured streams: the engine on Linux, the pump elsewhere. */
+	/**
+	 * Follows the exit and drains the captured streams: the engine on Linux, the pump
+	 * elsewhere.
+	 */
 	private final ProcessWatch watch;
 
-	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name,
-			List<String> command, String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout,
-			StreamSink stderr, FailureRecorder failures, java.nio.charset.Charset charset, Signal stopSignal,
-			ProcessWatch watch) {
+	DefaultManagedProcess(ManagedProcessFactory factory, Process process, String name, List<String> command,
+			String treeId, Instant startedAt, Duration gracePeriod, StreamSink stdout, StreamSink stderr,
+			FailureRecorder failures, java.nio.charset.Charset charset, Signal stopSignal, ProcessWatch watch) {
 		this.factory = factory;
 		this.process = process;
 		this.pid = process.pid();
@@ -116,20 +133,22 @@ final class DefaultManagedProcess implements ManagedProcess {
 		this.failures = failures;
 		this.charset = charset;
 		this.stopSignal = stopSignal;
-		// made by the launcher, so the process is fully wired before anyone can see it; started only here
+		// made by the launcher, so the process is fully wired before anyone can see it;
+		// started only here
 		this.watch = watch;
 	}
 
 	void scheduleTimeout(Optional<Duration> timeout) {
-		// the builders only accept durations that fit in nanoseconds, so toNanos() cannot overflow here
+		// the builders only accept durations that fit in nanoseconds, so toNanos() cannot
+		// overflow here
 		timeout.ifPresent((limit) -> this.timeoutTask = this.factory.scheduler()
 			.schedule(() -> stopTree(ProcessOutcome.TIMED_OUT, this.gracePeriod), limit.toNanos(),
 					TimeUnit.NANOSECONDS));
 	}
 
 	/**
-	 * Tells the listeners that the process started, on the callback executor; {@code finished} is delivered
-	 * only after this (see {@link #finish()}).
+	 * Tells the listeners that the process started, on the callback executor;
+	 * {@code finished} is delivered only after this (see {@link #finish()}).
 	 */
 	void deliverStarted(Listeners<ProcessListener> listeners) {
 		if (listeners.isEmpty()) {
@@ -139,7 +158,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 				this.factory.callbackExecutor());
 	}
 
-	/** Tells the listeners that the process finished, after {@code started}, on the callback executor. */
+	/**
+	 * Tells the listeners that the process finished, after {@code started}, on the
+	 * callback executor.
+	 */
 	void deliverFinished(Listeners<ProcessListener> listeners, ProcessResult processResult) {
 		if (listeners.isEmpty()) {
 			return;
@@ -149,27 +171,33 @@ final class DefaultManagedProcess implements ManagedProcess {
 				this.factory.callbackExecutor());
 	}
 
-	/** Watches the process in the background: the factory's I/O loop, an output thread, or the JDK's exit. */
+	/**
+	 * Watches the process in the background: the factory's I/O loop, an output thread, or
+	 * the JDK's exit.
+	 */
 	void watchInBackground() {
 		this.watch.inBackground(this::exitedAndDrained);
 	}
 
 	/**
-	 * Waits for the result in the calling thread, which also drains the output: no thread is started
-	 * unless the caller is interrupted, in which case watching moves to the background before
-	 * {@link InterruptedException} is thrown, so the process stays drained and tracked.
+	 * Waits for the result in the calling thread, which also drains the output: no thread
+	 * is started unless the caller is interrupted, in which case watching moves to the
+	 * background before {@link InterruptedException} is thrown, so the process stays
+	 * drained and tracked.
 	 */
 	ProcessResult runInCallingThread() throws InterruptedException {
 		if (!this.watch.inCallingThread(this::exitedAndDrained)) {
-			throw new InterruptedException("Interrupted while waiting for pid " + pid() + "; it keeps running, tracked");
+			throw new InterruptedException(
+					"Interrupted while waiting for pid " + pid() + "; it keeps running, tracked");
 		}
 		return await();
 	}
 
 	/**
-	 * The one entry point of the output side: called once the process has exited (never before: a failure to
-	 * drain is recorded, not an exit) and its output pump (if any) has finished; idempotent. The result is
-	 * built once every stop of the tree recorded so far has ended.
+	 * The one entry point of the output side: called once the process has exited (never
+	 * before: a failure to drain is recorded, not an exit) and its output pump (if any)
+	 * has finished; idempotent. The result is built once every stop of the tree recorded
+	 * so far has ended.
 	 */
 	void exitedAndDrained() {
 		if (this.exitNoticed.compareAndSet(false, true)) {
@@ -178,7 +206,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 		}
 	}
 
-	/** Waits for the recorded stops; a stop recorded meanwhile is waited for too, then the result is sealed. */
+	/**
+	 * Waits for the recorded stops; a stop recorded meanwhile is waited for too, then the
+	 * result is sealed.
+	 */
 	private void finishAfterStops() {
 		CompletableFuture<Void> pending;
 		synchronized (this.stopLock) {
@@ -220,10 +251,11 @@ final class DefaultManagedProcess implements ManagedProcess {
 			processResult = this.resourceSamples.addTo(processResult);
 		}
 		catch (Throwable ex) {
-			// e.g. OutOfMemoryError building a huge captured text: the result comes anyway, without output
+			// e.g. OutOfMemoryError building a huge captured text: the result comes
+			// anyway, without output
 			this.failures.record(ex);
-			processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCodeOrMinusOne(),
-					killed, "", "", true, this.startedAt, Instant.now(), this.failures.first());
+			processResult = new ProcessResult(this.pid, this.name, this.command, outcome, exitCodeOrMinusOne(), killed,
+					"", "", true, this.startedAt, Instant.now(), this.failures.first());
 		}
 		this.state.set(outcome.toState());
 		try {
@@ -234,7 +266,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 		}
 	}
 
-	/** The real exit code: the result is built only after the exit, so this never waits long. */
+	/**
+	 * The real exit code: the result is built only after the exit, so this never waits
+	 * long.
+	 */
 	private int exitCode() {
 		boolean interrupted = false;
 		try {
@@ -272,11 +307,11 @@ final class DefaultManagedProcess implements ManagedProcess {
 	}
 
 	/**
-	 * Records a stop before any signal goes out: moves RUNNING to STOPPING with the outcome, and adds the
-	 * stop to those the result waits for.
-	 * @return the stop to start with {@link #signalStop}, or {@code null} when there is nothing to do (the
-	 * process has ended or its result is being built, or it is already being stopped gracefully and this stop
-	 * is graceful too)
+	 * Records a stop before any signal goes out: moves RUNNING to STOPPING with the
+	 * outcome, and adds the stop to those the result waits for.
+	 * @return the stop to start with {@link #signalStop}, or {@code null} when there is
+	 * nothing to do (the process has ended or its result is being built, or it is already
+	 * being stopped gracefully and this stop is graceful too)
 	 */
 	CompletableFuture<Void> recordStop(ProcessOutcome outcome, Duration grace) {
 		synchronized (this.stopLock) {
@@ -296,7 +331,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 		}
 	}
 
-	/** Starts a stop recorded by {@link #recordStop}; {@code pending} completes when the tree is gone. */
+	/**
+	 * Starts a stop recorded by {@link #recordStop}; {@code pending} completes when the
+	 * tree is gone.
+	 */
 	void signalStop(CompletableFuture<Void> pending, Duration grace) {
 		try {
 			this.factory.treeStopper()
@@ -310,7 +348,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 		}
 	}
 
-	/** The result as the starter's threads complete it: for the factory's own waits only, never for users. */
+	/**
+	 * The result as the starter's threads complete it: for the factory's own waits only,
+	 * never for users.
+	 */
 	CompletableFuture<ProcessResult> internalResult() {
 		return this.result;
 	}
@@ -321,8 +362,9 @@ final class DefaultManagedProcess implements ManagedProcess {
 	}
 
 	/**
-	 * A copy of the result completed on the callback executor: user stages never run on the starter's
-	 * threads, and each copy is completed by its own task, so one slow stage does not hold back another.
+	 * A copy of the result completed on the callback executor: user stages never run on
+	 * the starter's threads, and each copy is completed by its own task, so one slow
+	 * stage does not hold back another.
 	 */
 	private CompletableFuture<ProcessResult> userCopy() {
 		CompletableFuture<ProcessResult> copy = new CompletableFuture<>();
@@ -338,9 +380,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 	}
 
 	/**
-	 * The tree, created on first use. The root's start time can be read then without risk: the JDK reaps its
-	 * child only after exit, so while {@link Process#isAlive()} the pid cannot have been reused. A root that has
-	 * already exited gets an impossible start time, so no signal can reach a process that reused its pid.
+	 * The tree, created on first use. The root's start time can be read then without
+	 * risk: the JDK reaps its child only after exit, so while {@link Process#isAlive()}
+	 * the pid cannot have been reused. A root that has already exited gets an impossible
+	 * start time, so no signal can reach a process that reused its pid.
 	 */
 	TreeStopper.Tree tree() {
 		TreeStopper.Tree current = this.tree;
@@ -348,9 +391,13 @@ final class DefaultManagedProcess implements ManagedProcess {
 			synchronized (this.stopLock) {
 				current = this.tree;
 				if (current == null) {
-					long startTime = this.factory.operatingSystem().process(this.pid).map(ProcessInfo::startTime).orElse(-1L);
+					long startTime = this.factory.operatingSystem()
+						.process(this.pid)
+						.map(ProcessInfo::startTime)
+						.orElse(-1L);
 					if (!this.process.isAlive()) {
-						// reaped before or while we read: what we read may be another process's
+						// reaped before or while we read: what we read may be another
+						// process's
 						startTime = -1;
 					}
 					current = new TreeStopper.Tree(new ProcessId(this.pid, startTime), this.treeId::equals,
@@ -363,8 +410,9 @@ final class DefaultManagedProcess implements ManagedProcess {
 	}
 
 	/**
-	 * For shutdown: records that the result also waits for the leftover stop of the factory (every process
-	 * carrying one of its markers), so that a process ending meanwhile still reports its tree gone.
+	 * For shutdown: records that the result also waits for the leftover stop of the
+	 * factory (every process carrying one of its markers), so that a process ending
+	 * meanwhile still reports its tree gone.
 	 */
 	void waitAlsoFor(CompletableFuture<Void> stop) {
 		synchronized (this.stopLock) {
@@ -401,14 +449,16 @@ final class DefaultManagedProcess implements ManagedProcess {
 
 	@Override
 	public CompletableFuture<ProcessResult> onExit() {
-		// a copy, so a caller completing or cancelling it cannot disturb the process's own future
+		// a copy, so a caller completing or cancelling it cannot disturb the process's
+		// own future
 		return userCopy();
 	}
 
 	@Override
 	public ProcessResult await() throws InterruptedException {
 		if (!this.watch.readsOutput() && !this.exitNoticed.get()) {
-			// no output to drain: learn of the exit here instead of after the JDK's asynchronous notification
+			// no output to drain: learn of the exit here instead of after the JDK's
+			// asynchronous notification
 			this.process.waitFor();
 			exitedAndDrained();
 		}
@@ -425,7 +475,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 		Objects.requireNonNull(timeout, "timeout must not be null");
 		long nanos = Require.saturatedNanos(timeout);
 		if (nanos >= FOREVER_NANOS) {
-			// a deadline this far away would overflow System.nanoTime() arithmetic: it means "no limit"
+			// a deadline this far away would overflow System.nanoTime() arithmetic: it
+			// means "no limit"
 			return Optional.of(await());
 		}
 		try {
@@ -454,7 +505,8 @@ final class DefaultManagedProcess implements ManagedProcess {
 	@Override
 	public CompletableFuture<Void> stopDescendants() {
 		CompletableFuture<Void> done = new CompletableFuture<>();
-		// the root is spared: until the JDK has reaped it, its pid is still its own, and it is not a descendant
+		// the root is spared: until the JDK has reaped it, its pid is still its own, and
+		// it is not a descendant
 		TreeStopper.Tree leftovers = TreeStopper.Tree.leftoversOf(this.treeId::equals, this.stopSignal, this.pid);
 		this.factory.treeStopper()
 			.stop(List.of(leftovers), (ignored) -> this.gracePeriod)

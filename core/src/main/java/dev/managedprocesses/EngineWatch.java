@@ -10,11 +10,13 @@ import dev.managedprocesses.internal.io.IoLoop;
 import dev.managedprocesses.internal.io.PollWaiter;
 
 /**
- * The Linux watch of a process with captured streams: its pipes (made by {@link CapturedPipes}) and its pidfd
- * are waited on by the factory's one {@link IoLoop} in the background, or by a {@link PollWaiter} in the
- * calling thread for {@code run()} (no thread, no thread switch). An interrupted {@code run()} hands the
- * waiter's descriptors to the loop. The exit code still comes from the JDK, so completion also waits for the
- * JDK to have reaped the child, which it does a moment after the pidfd said it exited.
+ * The Linux watch of a process with captured streams: its pipes (made by
+ * {@link CapturedPipes}) and its pidfd are waited on by the factory's one {@link IoLoop}
+ * in the background, or by a {@link PollWaiter} in the calling thread for {@code run()}
+ * (no thread, no thread switch). An interrupted {@code run()} hands the waiter's
+ * descriptors to the loop. The exit code still comes from the JDK, so completion also
+ * waits for the JDK to have reaped the child, which it does a moment after the pidfd said
+ * it exited.
  */
 final class EngineWatch implements ProcessWatch {
 
@@ -119,7 +121,10 @@ final class EngineWatch implements ProcessWatch {
 		this.process.onExit().whenComplete((p, ex) -> afterLines(this.stdout, this.stderr, done));
 	}
 
-	/** Runs {@code done} once every line of both streams was delivered (at once when there are no lines). */
+	/**
+	 * Runs {@code done} once every line of both streams was delivered (at once when there
+	 * are no lines).
+	 */
 	static void afterLines(StreamSink stdout, StreamSink stderr, Runnable done) {
 		CompletableFuture<Void> out = (stdout != null) ? stdout.delivered() : null;
 		CompletableFuture<Void> err = (stderr != null) ? stderr.delivered() : null;

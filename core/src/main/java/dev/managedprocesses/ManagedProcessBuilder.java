@@ -16,22 +16,27 @@ import dev.managedprocesses.internal.Require;
 import dev.managedprocesses.os.Signal;
 
 /**
- * Describes one process to start, fluently; got from {@link ManagedProcessFactory#command(String...)}.
+ * Describes one process to start, fluently; got from
+ * {@link ManagedProcessFactory#command(String...)}.
  * <p>
- * Arguments are an argv, never a shell string. Every setter checks its value at once and throws
- * {@link IllegalArgumentException} or {@link NullPointerException} naming it; {@link #start()} then checks
- * what can only be checked against the file system (executable, directory) and throws
- * {@link ProcessStartException} before anything starts. A builder is not thread safe; it may be used to
- * start several processes: each {@code start()} takes an immutable copy of what was set.
+ * Arguments are an argv, never a shell string. Every setter checks its value at once and
+ * throws {@link IllegalArgumentException} or {@link NullPointerException} naming it;
+ * {@link #start()} then checks what can only be checked against the file system
+ * (executable, directory) and throws {@link ProcessStartException} before anything
+ * starts. A builder is not thread safe; it may be used to start several processes: each
+ * {@code start()} takes an immutable copy of what was set.
  * <p>
- * <b>Where output goes.</b> Standard output and standard error each have one {@link OutputDestination}
- * (captured with the factory's capture limit unless set). Every output method sets the destination of the
- * stream(s) it names and replaces what was set before for them: for each stream the last call wins.
- * {@link #captureOutput(int)}, {@link #discardOutput()} and {@link #inheritOutput()} set both streams;
- * {@link #redirectOutput(Path)} and {@link #redirectOutput(OutputDestination)} set standard output only;
- * {@link #redirectError(Path)}, {@link #redirectError(OutputDestination)} and {@link #mergeErrorIntoOutput()}
- * set standard error only. Line callbacks and {@link #logOutput()} need their stream captured;
- * {@link #start()} fails with a {@link ProcessStartException} saying where the stream goes otherwise.
+ * <b>Where output goes.</b> Standard output and standard error each have one
+ * {@link OutputDestination} (captured with the factory's capture limit unless set). Every
+ * output method sets the destination of the stream(s) it names and replaces what was set
+ * before for them: for each stream the last call wins. {@link #captureOutput(int)},
+ * {@link #discardOutput()} and {@link #inheritOutput()} set both streams;
+ * {@link #redirectOutput(Path)} and {@link #redirectOutput(OutputDestination)} set
+ * standard output only; {@link #redirectError(Path)},
+ * {@link #redirectError(OutputDestination)} and {@link #mergeErrorIntoOutput()} set
+ * standard error only. Line callbacks and {@link #logOutput()} need their stream
+ * captured; {@link #start()} fails with a {@link ProcessStartException} saying where the
+ * stream goes otherwise.
  */
 public final class ManagedProcessBuilder {
 
@@ -90,8 +95,8 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * A label shown in the endpoint, the logs and the metrics; defaults to the executable's file name.
-	 * Keep it low in cardinality: it becomes a metric tag.
+	 * A label shown in the endpoint, the logs and the metrics; defaults to the
+	 * executable's file name. Keep it low in cardinality: it becomes a metric tag.
 	 * @param name the label
 	 * @return this builder
 	 */
@@ -142,7 +147,8 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Whether the child starts with this JVM's environment (the default) or only with the variables set here.
+	 * Whether the child starts with this JVM's environment (the default) or only with the
+	 * variables set here.
 	 * @param inherit {@code true} to inherit
 	 * @return this builder
 	 */
@@ -154,7 +160,8 @@ public final class ManagedProcessBuilder {
 	/**
 	 * Stops the process, whole tree, when it runs longer than this; its outcome is then
 	 * {@link ProcessOutcome#TIMED_OUT}.
-	 * @param timeout a positive duration of at most {@code Long.MAX_VALUE} nanoseconds (about 292 years)
+	 * @param timeout a positive duration of at most {@code Long.MAX_VALUE} nanoseconds
+	 * (about 292 years)
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder timeout(Duration timeout) {
@@ -163,8 +170,10 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * How long the tree may take to end after {@code SIGTERM} before it gets {@code SIGKILL}.
-	 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE} nanoseconds
+	 * How long the tree may take to end after {@code SIGTERM} before it gets
+	 * {@code SIGKILL}.
+	 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE}
+	 * nanoseconds
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder gracePeriod(Duration gracePeriod) {
@@ -173,8 +182,9 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Text for the process's standard input (UTF-8). Without any {@code input(...)} standard input is closed
-	 * at start, so a child that reads it gets end-of-file instead of hanging.
+	 * Text for the process's standard input (UTF-8). Without any {@code input(...)}
+	 * standard input is closed at start, so a child that reads it gets end-of-file
+	 * instead of hanging.
 	 * @param text the input
 	 * @return this builder
 	 */
@@ -206,8 +216,9 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Where standard output goes (captured with the factory's capture limit unless set). Replaces whatever
-	 * was set for standard output before: for each stream the last call wins.
+	 * Where standard output goes (captured with the factory's capture limit unless set).
+	 * Replaces whatever was set for standard output before: for each stream the last call
+	 * wins.
 	 * @param destination the destination
 	 * @return this builder
 	 */
@@ -217,8 +228,9 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Where standard error goes (captured with the factory's capture limit unless set). Replaces whatever
-	 * was set for standard error before, including {@link #mergeErrorIntoOutput()}: the last call wins.
+	 * Where standard error goes (captured with the factory's capture limit unless set).
+	 * Replaces whatever was set for standard error before, including
+	 * {@link #mergeErrorIntoOutput()}: the last call wins.
 	 * @param destination the destination
 	 * @return this builder
 	 */
@@ -228,10 +240,11 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Captures standard output and standard error, at most {@code limit} bytes each; past that the first
-	 * and last halves are kept and {@link ProcessResult#outputTruncated()} is set. Output is always drained,
-	 * whatever the limit. Sets both streams: {@code redirectOutput(OutputDestination.capture(limit))} and
-	 * the same for standard error, replacing what was set before.
+	 * Captures standard output and standard error, at most {@code limit} bytes each; past
+	 * that the first and last halves are kept and {@link ProcessResult#outputTruncated()}
+	 * is set. Output is always drained, whatever the limit. Sets both streams:
+	 * {@code redirectOutput(OutputDestination.capture(limit))} and the same for standard
+	 * error, replacing what was set before.
 	 * @param limit the most bytes kept per stream, 0 or more
 	 * @return this builder
 	 */
@@ -243,8 +256,8 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Sends standard output and standard error nowhere, without any reading thread. Sets both streams,
-	 * replacing what was set before.
+	 * Sends standard output and standard error nowhere, without any reading thread. Sets
+	 * both streams, replacing what was set before.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder discardOutput() {
@@ -254,9 +267,9 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Writes standard output and standard error to this application's own standard output and standard
-	 * error ({@link ProcessBuilder.Redirect#INHERIT}), without any reading thread. Sets both streams,
-	 * replacing what was set before.
+	 * Writes standard output and standard error to this application's own standard output
+	 * and standard error ({@link ProcessBuilder.Redirect#INHERIT}), without any reading
+	 * thread. Sets both streams, replacing what was set before.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder inheritOutput() {
@@ -266,10 +279,11 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Writes standard error wherever standard output goes, interleaved as the child writes them
-	 * ({@link ProcessBuilder#redirectErrorStream(boolean)}): into the captured output, the file, this JVM's
-	 * standard output or nowhere. {@link ProcessResult#stderr()} is then empty, and error lines arrive as
-	 * output lines. Replaces the destination of standard error; setting one later replaces this.
+	 * Writes standard error wherever standard output goes, interleaved as the child
+	 * writes them ({@link ProcessBuilder#redirectErrorStream(boolean)}): into the
+	 * captured output, the file, this JVM's standard output or nowhere.
+	 * {@link ProcessResult#stderr()} is then empty, and error lines arrive as output
+	 * lines. Replaces the destination of standard error; setting one later replaces this.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder mergeErrorIntoOutput() {
@@ -278,8 +292,8 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Writes standard output to a file (created or truncated), without any reading thread:
-	 * {@code redirectOutput(OutputDestination.file(file))}.
+	 * Writes standard output to a file (created or truncated), without any reading
+	 * thread: {@code redirectOutput(OutputDestination.file(file))}.
 	 * @param file the file
 	 * @return this builder
 	 */
@@ -300,9 +314,10 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Calls back with each line of standard output, on the process's output thread. A callback that throws
-	 * is switched off, its failure recorded in {@link ProcessResult#failure()}; output keeps draining.
-	 * Standard output must be captured: {@link #start()} fails otherwise.
+	 * Calls back with each line of standard output, on the process's output thread. A
+	 * callback that throws is switched off, its failure recorded in
+	 * {@link ProcessResult#failure()}; output keeps draining. Standard output must be
+	 * captured: {@link #start()} fails otherwise.
 	 * @param consumer the callback
 	 * @return this builder
 	 */
@@ -312,8 +327,9 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Calls back with each line of standard error, as {@link #onOutputLine(Consumer)}. Standard error must be
-	 * captured (not merged into standard output): {@link #start()} fails otherwise.
+	 * Calls back with each line of standard error, as {@link #onOutputLine(Consumer)}.
+	 * Standard error must be captured (not merged into standard output): {@link #start()}
+	 * fails otherwise.
 	 * @param consumer the callback
 	 * @return this builder
 	 */
@@ -323,9 +339,10 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Logs each output line through SLF4J, logger {@code dev.managedprocesses.output.<name>}: standard output
-	 * at INFO, standard error at WARN (merged standard error is logged as output). Both streams must be
-	 * captured, or standard error merged into captured output: {@link #start()} fails otherwise.
+	 * Logs each output line through SLF4J, logger
+	 * {@code dev.managedprocesses.output.<name>}: standard output at INFO, standard error
+	 * at WARN (merged standard error is logged as output). Both streams must be captured,
+	 * or standard error merged into captured output: {@link #start()} fails otherwise.
 	 * @return this builder
 	 */
 	public ManagedProcessBuilder logOutput() {
@@ -344,16 +361,18 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * The signal that starts a graceful stop ({@link ManagedProcess#stop()}, the timeout, shutdown): sent to
-	 * every member of the tree instead of {@code SIGTERM}; after the grace period whatever is still alive
-	 * gets {@code SIGKILL} as always. For servers that stop cleanly on another signal (nginx on
-	 * {@code QUIT}, many shells on {@code INT}). Names as in {@code kill -s}, with or without {@code SIG}:
-	 * {@code TERM} (the default), {@code INT}, {@code HUP}, {@code QUIT}, {@code USR1}, {@code USR2}, and
-	 * {@code KILL} (no grace at all). Off Linux every signal but {@code KILL} is sent as the platform's polite
-	 * termination.
+	 * The signal that starts a graceful stop ({@link ManagedProcess#stop()}, the timeout,
+	 * shutdown): sent to every member of the tree instead of {@code SIGTERM}; after the
+	 * grace period whatever is still alive gets {@code SIGKILL} as always. For servers
+	 * that stop cleanly on another signal (nginx on {@code QUIT}, many shells on
+	 * {@code INT}). Names as in {@code kill -s}, with or without {@code SIG}:
+	 * {@code TERM} (the default), {@code INT}, {@code HUP}, {@code QUIT}, {@code USR1},
+	 * {@code USR2}, and {@code KILL} (no grace at all). Off Linux every signal but
+	 * {@code KILL} is sent as the platform's polite termination.
 	 * @param name the signal's name
 	 * @return this builder
-	 * @throws IllegalArgumentException when no such signal is known (the message names the value)
+	 * @throws IllegalArgumentException when no such signal is known (the message names
+	 * the value)
 	 */
 	public ManagedProcessBuilder stopSignal(String name) {
 		this.stopSignal = Signal.named(name);
@@ -370,12 +389,14 @@ public final class ManagedProcessBuilder {
 	}
 
 	/**
-	 * Starts the process and waits for its result. A non-zero exit code is a result, not an exception. The
-	 * calling thread drains the output while it waits, so no thread is started for the process.
+	 * Starts the process and waits for its result. A non-zero exit code is a result, not
+	 * an exception. The calling thread drains the output while it waits, so no thread is
+	 * started for the process.
 	 * @return the result
 	 * @throws ProcessStartException when it cannot start
-	 * @throws InterruptedException when the waiting thread is interrupted (the process keeps running, tracked
-	 * and drained in the background, and is still stopped by its timeout or at shutdown)
+	 * @throws InterruptedException when the waiting thread is interrupted (the process
+	 * keeps running, tracked and drained in the background, and is still stopped by its
+	 * timeout or at shutdown)
 	 */
 	public ProcessResult run() throws InterruptedException {
 		return this.factory.run(spec());
@@ -385,8 +406,8 @@ public final class ManagedProcessBuilder {
 	ProcessSpec spec() {
 		return new ProcessSpec(this.command, effectiveName(), Optional.ofNullable(this.directory), this.environment,
 				this.inheritEnvironment, Optional.ofNullable(this.timeout), this.gracePeriod, this.input, this.output,
-				this.error, Optional.ofNullable(this.outputLines), Optional.ofNullable(this.errorLines),
-				this.logOutput, this.charset, this.stopSignal);
+				this.error, Optional.ofNullable(this.outputLines), Optional.ofNullable(this.errorLines), this.logOutput,
+				this.charset, this.stopSignal);
 	}
 
 	private String effectiveName() {

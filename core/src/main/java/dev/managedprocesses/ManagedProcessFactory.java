@@ -29,22 +29,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts and tracks managed processes: the entry point of the starter. In a Spring Boot application it is
- * a bean; without Spring, build one with {@link #builder()} and {@link #close()} it when done.
+ * Starts and tracks managed processes: the entry point of the starter. In a Spring Boot
+ * application it is a bean; without Spring, build one with {@link #builder()} and
+ * {@link #close()} it when done.
  *
  * <pre class="code">
  * ProcessResult r = factory.command("git", "status").timeout(Duration.ofSeconds(10)).run();
  * ManagedProcess p = factory.command("ffmpeg", "-i", in, out).name("thumbnail").start();
  * </pre>
  *
- * <h2>How whole trees are stopped</h2> Every process started here gets the environment variable
- * {@value #TREE_VARIABLE} with a value unique to it, which its descendants inherit. Stopping a tree (on
- * {@code stop()}, {@code kill()}, a timeout or {@link #shutdown()}) sends {@code SIGTERM} to the root, to
- * its descendants by parent links, to descendants seen earlier in the stop whose parent died, and to every
- * process carrying the tree's marker (which finds double-forked daemons wherever they were re-parented);
- * after the grace period whatever is still alive gets {@code SIGKILL}, repeatedly, until nothing is. Each
- * signal first checks the pid's start time, so a reused pid is never hit. With the child subreaper on (see
- * the reaper) orphans come back to this JVM, which keeps them visible and reaps them.
+ * <h2>How whole trees are stopped</h2> Every process started here gets the environment
+ * variable {@value #TREE_VARIABLE} with a value unique to it, which its descendants
+ * inherit. Stopping a tree (on {@code stop()}, {@code kill()}, a timeout or
+ * {@link #shutdown()}) sends {@code SIGTERM} to the root, to its descendants by parent
+ * links, to descendants seen earlier in the stop whose parent died, and to every process
+ * carrying the tree's marker (which finds double-forked daemons wherever they were
+ * re-parented); after the grace period whatever is still alive gets {@code SIGKILL},
+ * repeatedly, until nothing is. Each signal first checks the pid's start time, so a
+ * reused pid is never hit. With the child subreaper on (see the reaper) orphans come back
+ * to this JVM, which keeps them visible and reaps them.
  */
 public final class ManagedProcessFactory implements AutoCloseable {
 
@@ -70,7 +73,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	/** Where user code runs (see {@link Builder#callbackExecutor(Executor)}). */
 	private final Executor callbackExecutor;
 
-	/** The default callback pool when the user gave none; shut down by {@link #close()}. */
+	/**
+	 * The default callback pool when the user gave none; shut down by {@link #close()}.
+	 */
 	private final ExecutorService ownedCallbackPool;
 
 	private final StartPreconditions preconditions;
@@ -90,9 +95,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	private final Object lifecycleLock = new Object();
 
 	/**
-	 * The start gate: every start holds the read lock from its last check of {@link #closed} until it is
-	 * registered (or failed); {@link #shutdown()} takes the write lock after setting {@code closed}, so its
-	 * snapshot of the live processes contains every start that got past the gate, and no later start spawns.
+	 * The start gate: every start holds the read lock from its last check of
+	 * {@link #closed} until it is registered (or failed); {@link #shutdown()} takes the
+	 * write lock after setting {@code closed}, so its snapshot of the live processes
+	 * contains every start that got past the gate, and no later start spawns.
 	 */
 	private final ReentrantReadWriteLock startGate = new ReentrantReadWriteLock();
 
@@ -100,10 +106,15 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 	private volatile CompletableFuture<Void> shutdown;
 
-	/** The longest grace period of the trees stopped by {@link #shutdown()}; set by it. */
+	/**
+	 * The longest grace period of the trees stopped by {@link #shutdown()}; set by it.
+	 */
 	private volatile Duration shutdownGrace;
 
-	/** After SIGKILL, how long the stop loop may go on finding and killing members, plus a margin. */
+	/**
+	 * After SIGKILL, how long the stop loop may go on finding and killing members, plus a
+	 * margin.
+	 */
 	private static final Duration KILL_PHASE_AND_MARGIN = Duration.ofSeconds(30);
 
 	private ManagedProcessFactory(Builder builder) {
@@ -117,7 +128,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			return thread;
 		});
 		this.scheduler.setRemoveOnCancelPolicy(true);
-		// once shut down (every tree gone), a timeout armed late must not keep the thread alive
+		// once shut down (every tree gone), a timeout armed late must not keep the thread
+		// alive
 		this.scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.scheduler.setKeepAliveTime(10, TimeUnit.SECONDS);
 		this.scheduler.allowCoreThreadTimeOut(true);
@@ -125,8 +137,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		this.permits = new Semaphore(builder.maxConcurrent);
 		this.listeners = new Listeners<>(builder.listeners);
 		this.ownedCallbackPool = (builder.callbackExecutor != null) ? null : CallbackExecutor.newDefault();
-		this.callbackExecutor = CallbackExecutor.neverRejecting(
-				(builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool);
+		this.callbackExecutor = CallbackExecutor
+			.neverRejecting((builder.callbackExecutor != null) ? builder.callbackExecutor : this.ownedCallbackPool);
 		this.preconditions = new StartPreconditions(this.os);
 		this.interceptors = new ProcessInterceptors(builder.interceptors);
 		this.launcher = new ProcessLauncher(this, this.listeners);
@@ -186,8 +198,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Recent results of finished processes, newest first, bounded by the history size. Their output is
-	 * trimmed to its last 4096 characters per stream.
+	 * Recent results of finished processes, newest first, bounded by the history size.
+	 * Their output is trimmed to its last 4096 characters per stream.
 	 * @return the history
 	 */
 	public List<ProcessResult> history() {
@@ -195,8 +207,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Tells whether a pid is a live process started by this factory (its exit status belongs to the JDK, so
-	 * the reaper must never wait for it).
+	 * Tells whether a pid is a live process started by this factory (its exit status
+	 * belongs to the JDK, so the reaper must never wait for it).
 	 * @param pid the pid
 	 * @return {@code true} for a live managed process
 	 */
@@ -213,8 +225,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * The operating system layer this factory uses (the {@link OperatingSystem} SPI); to describe the
-	 * processes, take a {@link ProcessOverview} instead.
+	 * The operating system layer this factory uses (the {@link OperatingSystem} SPI); to
+	 * describe the processes, take a {@link ProcessOverview} instead.
 	 * @return the operating system
 	 */
 	public OperatingSystem operatingSystem() {
@@ -238,9 +250,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every live managed tree, all in parallel: {@code SIGTERM}, the grace period, then {@code SIGKILL},
-	 * and also any leftover process that still carries the marker of a process started here (a daemon that
-	 * outlived its parent). After this, {@code start()} is refused. Calling it again returns the same future.
+	 * Stops every live managed tree, all in parallel: {@code SIGTERM}, the grace period,
+	 * then {@code SIGKILL}, and also any leftover process that still carries the marker
+	 * of a process started here (a daemon that outlived its parent). After this,
+	 * {@code start()} is refused. Calling it again returns the same future.
 	 * @return completes when every tree is gone and every result is recorded
 	 */
 	public CompletableFuture<Void> shutdown() {
@@ -249,7 +262,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 				return this.shutdown;
 			}
 			this.closed = true;
-			// wait for the starts already past the gate to register; later ones fail without spawning
+			// wait for the starts already past the gate to register; later ones fail
+			// without spawning
 			this.startGate.writeLock().lock();
 			List<DefaultManagedProcess> live;
 			try {
@@ -258,14 +272,16 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			finally {
 				this.startGate.writeLock().unlock();
 			}
-			// record every stop before any signal goes out, so none can end as EXITED in between
+			// record every stop before any signal goes out, so none can end as EXITED in
+			// between
 			CompletableFuture<Void> leftoverStop = new CompletableFuture<>();
 			List<CompletableFuture<?>> all = new ArrayList<>();
 			all.add(leftoverStop);
 			List<DefaultManagedProcess> toSignal = new ArrayList<>();
 			List<CompletableFuture<Void>> pendings = new ArrayList<>();
 			Duration longestGrace = null;
-			// the trees stopped by a stop of their own (their own signal and grace), not by the leftover stop
+			// the trees stopped by a stop of their own (their own signal and grace), not
+			// by the leftover stop
 			java.util.Set<String> ownStops = new java.util.HashSet<>();
 			for (DefaultManagedProcess process : live) {
 				CompletableFuture<Void> pending = process.recordStop(ProcessOutcome.STOPPED, process.gracePeriod());
@@ -282,8 +298,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 					longestGrace = process.gracePeriod();
 				}
 			}
-			// each tree with its own grace period; a leftover of the factory (a daemon that outlived its
-			// process) with the longest grace of the live trees, or the default when none is live
+			// each tree with its own grace period; a leftover of the factory (a daemon
+			// that outlived its
+			// process) with the longest grace of the live trees, or the default when none
+			// is live
 			this.shutdownGrace = (longestGrace != null) ? longestGrace : this.settings.gracePeriod();
 			for (int i = 0; i < toSignal.size(); i++) {
 				toSignal.get(i).signalStop(pendings.get(i), toSignal.get(i).gracePeriod());
@@ -295,7 +313,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			this.treeStopper.stop(List.of(leftovers), (tree) -> leftoverGrace)
 				.whenComplete((ignored, ex) -> leftoverStop.complete(null));
 			CompletableFuture<Void> done = CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
-			// the scheduler and the stop loop live until every tree is gone and every result is recorded
+			// the scheduler and the stop loop live until every tree is gone and every
+			// result is recorded
 			done.whenComplete((ignored, ex) -> this.scheduler.shutdown());
 			this.shutdown = done;
 			return this.shutdown;
@@ -303,9 +322,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Shuts down (see {@link #shutdown()}) and waits for it: about the longest grace period of the live trees,
-	 * and at most that plus the kill phase. The factory's scheduler ends once the shutdown has completed; the
-	 * default callback pool is shut down after it (callbacks already handed over still run).
+	 * Shuts down (see {@link #shutdown()}) and waits for it: about the longest grace
+	 * period of the live trees, and at most that plus the kill phase. The factory's
+	 * scheduler ends once the shutdown has completed; the default callback pool is shut
+	 * down after it (callbacks already handed over still run).
 	 */
 	@Override
 	public void close() {
@@ -314,7 +334,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			long nanos = Require.saturatedAdd(Require.saturatedNanos(this.shutdownGrace),
 					KILL_PHASE_AND_MARGIN.toNanos());
 			if (nanos >= Long.MAX_VALUE / 2) {
-				// a grace period of centuries: wait as asked (a deadline this far would overflow)
+				// a grace period of centuries: wait as asked (a deadline this far would
+				// overflow)
 				done.get();
 			}
 			else {
@@ -330,7 +351,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		finally {
 			closeIoLoop();
 			if (this.ownedCallbackPool != null) {
-				// callbacks already handed over still run (later ones on threads of their own); idle threads end
+				// callbacks already handed over still run (later ones on threads of their
+				// own); idle threads end
 				this.ownedCallbackPool.shutdown();
 			}
 		}
@@ -356,7 +378,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Where user code runs: completions of user-visible futures, listener calls, line callbacks.
+	 * Where user code runs: completions of user-visible futures, listener calls, line
+	 * callbacks.
 	 * @return the callback executor
 	 */
 	Executor callbackExecutor() {
@@ -367,7 +390,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		return this.interceptors;
 	}
 
-	/** The one I/O thread of this factory for captured output on Linux, started on first use. */
+	/**
+	 * The one I/O thread of this factory for captured output on Linux, started on first
+	 * use.
+	 */
 	IoLoop ioLoop() {
 		IoLoop loop = this.ioLoop;
 		if (loop == null) {
@@ -404,9 +430,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a process: checks, takes a permit, launches, then publishes the fully wired process (listeners
-	 * hear {@code started} before anything can finish it, the registry shows it, and only then is it watched
-	 * and its timeout armed).
+	 * Starts a process: checks, takes a permit, launches, then publishes the fully wired
+	 * process (listeners hear {@code started} before anything can finish it, the registry
+	 * shows it, and only then is it watched and its timeout armed).
 	 */
 	DefaultManagedProcess start(ProcessSpec spec, boolean inCallingThread) {
 		if (this.closed) {
@@ -432,14 +458,16 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			catch (RuntimeException | Error ex) {
 				throw new ProcessStartException(spec.command(), "unexpected failure: " + ex.getClass().getName(), ex);
 			}
-			// started is delivered first, finished only after it; both on the callback executor
+			// started is delivered first, finished only after it; both on the callback
+			// executor
 			managed.deliverStarted(this.listeners);
 			this.registry.add(managed);
 			registered = true;
 			if (!inCallingThread) {
 				managed.watchInBackground();
 			}
-			// still inside the gate: the shutdown's scheduler is alive until this process has ended
+			// still inside the gate: the shutdown's scheduler is alive until this process
+			// has ended
 			managed.scheduleTimeout(spec.timeout());
 			return managed;
 		}
@@ -463,8 +491,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
-	 * Takes a slot, waiting up to the start wait; gives up as soon as the factory is shut down, so a start
-	 * that waited never spawns after the shutdown's snapshot.
+	 * Takes a slot, waiting up to the start wait; gives up as soon as the factory is shut
+	 * down, so a start that waited never spawns after the shutdown's snapshot.
 	 */
 	private void acquirePermit(List<String> command) {
 		long wait = Require.saturatedNanos(this.settings.startWait());
@@ -495,7 +523,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 	}
 
-	/** How often a start waiting for a slot checks whether the factory was shut down meanwhile. */
+	/**
+	 * How often a start waiting for a slot checks whether the factory was shut down
+	 * meanwhile.
+	 */
 	private static final long PERMIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
 	/**
@@ -552,8 +583,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 
 		/**
 		 * A timeout for every process that sets none (none by default).
-		 * @param timeout a positive duration of at most {@code Long.MAX_VALUE} nanoseconds, or {@code null} for
-		 * none
+		 * @param timeout a positive duration of at most {@code Long.MAX_VALUE}
+		 * nanoseconds, or {@code null} for none
 		 * @return this builder
 		 */
 		public Builder defaultTimeout(Duration timeout) {
@@ -562,8 +593,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 
 		/**
-		 * How long a tree may take after {@code SIGTERM} before {@code SIGKILL} (5 s by default).
-		 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE} nanoseconds
+		 * How long a tree may take after {@code SIGTERM} before {@code SIGKILL} (5 s by
+		 * default).
+		 * @param gracePeriod a positive duration of at most {@code Long.MAX_VALUE}
+		 * nanoseconds
 		 * @return this builder
 		 */
 		public Builder gracePeriod(Duration gracePeriod) {
@@ -592,8 +625,9 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 
 		/**
-		 * How many processes may run at once (1024 by default); over it {@code start()} waits up to
-		 * {@link #startWait(Duration)}, then throws {@link ProcessStartException}.
+		 * How many processes may run at once (1024 by default); over it {@code start()}
+		 * waits up to {@link #startWait(Duration)}, then throws
+		 * {@link ProcessStartException}.
 		 * @param max 1 or more
 		 * @return this builder
 		 */
@@ -603,7 +637,8 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 
 		/**
-		 * How long {@code start()} waits for a free slot at the concurrency limit (10 s by default).
+		 * How long {@code start()} waits for a free slot at the concurrency limit (10 s
+		 * by default).
 		 * @param wait zero or more, at most {@code Long.MAX_VALUE} nanoseconds
 		 * @return this builder
 		 */
@@ -623,11 +658,12 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 
 		/**
-		 * Where user code runs: the futures returned by {@code onExit()}, {@code stop()} and {@code kill()}
-		 * complete there, listeners are called there and line callbacks run there, never on the factory's own
-		 * threads (scheduler, stop loop, I/O), so a slow callback cannot delay a timeout or a {@code SIGKILL}.
-		 * By default a cached pool of daemon threads named {@code process-callback-N}, shut down with the
-		 * factory; an executor given here is not shut down by the factory.
+		 * Where user code runs: the futures returned by {@code onExit()}, {@code stop()}
+		 * and {@code kill()} complete there, listeners are called there and line
+		 * callbacks run there, never on the factory's own threads (scheduler, stop loop,
+		 * I/O), so a slow callback cannot delay a timeout or a {@code SIGKILL}. By
+		 * default a cached pool of daemon threads named {@code process-callback-N}, shut
+		 * down with the factory; an executor given here is not shut down by the factory.
 		 * @param executor the executor
 		 * @return this builder
 		 */
@@ -637,9 +673,10 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		}
 
 		/**
-		 * Adds an interceptor, which sees every process from just before its spawn to its end and may add
-		 * environment variables for the child (observations and trace propagation use this). Interceptors are
-		 * called in the order they were added; see {@link ProcessInterceptor} for their threads.
+		 * Adds an interceptor, which sees every process from just before its spawn to its
+		 * end and may add environment variables for the child (observations and trace
+		 * propagation use this). Interceptors are called in the order they were added;
+		 * see {@link ProcessInterceptor} for their threads.
 		 * @param interceptor the interceptor
 		 * @return this builder
 		 */

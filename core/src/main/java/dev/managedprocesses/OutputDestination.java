@@ -7,15 +7,16 @@ import java.util.Objects;
 import dev.managedprocesses.internal.Require;
 
 /**
- * Where one output stream of a process goes, as {@link ProcessBuilder.Redirect} says it for the JDK: captured
- * in memory (the default), discarded, written or appended to a file, or inherited from this JVM. Given to
+ * Where one output stream of a process goes, as {@link ProcessBuilder.Redirect} says it
+ * for the JDK: captured in memory (the default), discarded, written or appended to a
+ * file, or inherited from this JVM. Given to
  * {@link ManagedProcessBuilder#redirectOutput(OutputDestination)} and
- * {@link ManagedProcessBuilder#redirectError(OutputDestination)}; each stream has exactly one destination, and
- * the last one set wins.
+ * {@link ManagedProcessBuilder#redirectError(OutputDestination)}; each stream has exactly
+ * one destination, and the last one set wins.
  * <p>
- * Only a captured stream is piped into this JVM, so only a captured stream can have line callbacks or be
- * logged. Every other destination costs no reading thread: the child writes to the file (or to
- * {@code /dev/null}, or to this JVM's own stream) directly.
+ * Only a captured stream is piped into this JVM, so only a captured stream can have line
+ * callbacks or be logged. Every other destination costs no reading thread: the child
+ * writes to the file (or to {@code /dev/null}, or to this JVM's own stream) directly.
  */
 public final class OutputDestination {
 
@@ -23,7 +24,10 @@ public final class OutputDestination {
 
 	private static final OutputDestination INHERIT = new OutputDestination(Kind.INHERIT, 0, null);
 
-	/** Standard error written where standard output goes; only for standard error, set by the builder. */
+	/**
+	 * Standard error written where standard output goes; only for standard error, set by
+	 * the builder.
+	 */
 	static final OutputDestination MERGED_INTO_OUTPUT = new OutputDestination(Kind.MERGED_INTO_OUTPUT, 0, null);
 
 	private final Kind kind;
@@ -39,8 +43,9 @@ public final class OutputDestination {
 	}
 
 	/**
-	 * Captured in memory, at most {@code limit} bytes; past that the first and last halves are kept and
-	 * {@link ProcessResult#outputTruncated()} is set. The stream is always drained, whatever the limit.
+	 * Captured in memory, at most {@code limit} bytes; past that the first and last
+	 * halves are kept and {@link ProcessResult#outputTruncated()} is set. The stream is
+	 * always drained, whatever the limit.
 	 * @param limit the most bytes kept, 0 or more
 	 * @return the destination
 	 */
@@ -75,8 +80,8 @@ public final class OutputDestination {
 	}
 
 	/**
-	 * The same stream of this JVM ({@link Redirect#INHERIT}): the child writes to the application's own
-	 * standard output or standard error.
+	 * The same stream of this JVM ({@link Redirect#INHERIT}): the child writes to the
+	 * application's own standard output or standard error.
 	 * @return the destination
 	 */
 	public static OutputDestination inherit() {
@@ -84,8 +89,8 @@ public final class OutputDestination {
 	}
 
 	/**
-	 * Tells whether the stream is piped into this JVM (captured), so that its lines can be called back or
-	 * logged.
+	 * Tells whether the stream is piped into this JVM (captured), so that its lines can
+	 * be called back or logged.
 	 * @return {@code true} when captured
 	 */
 	public boolean isCaptured() {

@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ProcessInterceptor interceptors} of one factory, and the interceptions of its live processes until
- * they finish. With no interceptor every call returns at once and nothing is allocated; an interceptor that
- * throws is logged and skipped.
+ * The {@link ProcessInterceptor interceptors} of one factory, and the interceptions of
+ * its live processes until they finish. With no interceptor every call returns at once
+ * and nothing is allocated; an interceptor that throws is logged and skipped.
  */
 final class ProcessInterceptors {
 
@@ -21,7 +21,10 @@ final class ProcessInterceptors {
 
 	private final List<ProcessInterceptor> interceptors;
 
-	/** The interceptions of started processes, until they finish; empty without interceptors. */
+	/**
+	 * The interceptions of started processes, until they finish; empty without
+	 * interceptors.
+	 */
 	private final Map<DefaultManagedProcess, Interceptions> live = new ConcurrentHashMap<>();
 
 	ProcessInterceptors(List<ProcessInterceptor> interceptors) {
@@ -32,7 +35,8 @@ final class ProcessInterceptors {
 	 * Calls every interceptor before the spawn, on the calling thread.
 	 * @param spec what starts
 	 * @param environment the child's environment, where interceptors' variables go
-	 * @return what hears how this start goes ({@link Interceptions#NONE} without interceptors)
+	 * @return what hears how this start goes ({@link Interceptions#NONE} without
+	 * interceptors)
 	 */
 	Interceptions beforeStart(ProcessSpec spec, Map<String, String> environment) {
 		if (this.interceptors.isEmpty()) {
@@ -49,7 +53,8 @@ final class ProcessInterceptors {
 					}
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Process interceptor {} failed before the start of {}", interceptor, spec.command(), ex);
+					logger.warn("Process interceptor {} failed before the start of {}", interceptor, spec.command(),
+							ex);
 				}
 			}
 		}

@@ -20,16 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a {@link ProcessSpec} into a running, fully wired {@link DefaultManagedProcess}: the JDK
- * {@link ProcessBuilder} with its environment, tree marker and redirects, the sinks of captured streams, and
- * the spawn itself. It neither registers nor watches the process: that is the factory's lifecycle.
+ * Turns a {@link ProcessSpec} into a running, fully wired {@link DefaultManagedProcess}:
+ * the JDK {@link ProcessBuilder} with its environment, tree marker and redirects, the
+ * sinks of captured streams, and the spawn itself. It neither registers nor watches the
+ * process: that is the factory's lifecycle.
  */
 final class ProcessLauncher {
 
 	/**
-	 * Whether captured streams go through the event-driven engine (Linux with JNA): pipes of our own, read by
-	 * the factory's I/O loop or by {@code run()}'s caller. {@code -Dmanagedprocesses.io=pump} keeps the
-	 * portable pump (for comparison).
+	 * Whether captured streams go through the event-driven engine (Linux with JNA): pipes
+	 * of our own, read by the factory's I/O loop or by {@code run()}'s caller.
+	 * {@code -Dmanagedprocesses.io=pump} keeps the portable pump (for comparison).
 	 */
 	static final boolean ENGINE = !"pump".equals(System.getProperty("managedprocesses.io"))
 			&& CapturedPipes.available();
@@ -51,8 +52,8 @@ final class ProcessLauncher {
 	 * @param spec what to start, already checked by {@link StartPreconditions}
 	 * @param treeId the value of the tree marker for this process
 	 * @return the process, not yet registered nor watched
-	 * @throws ProcessStartException when the operating system refuses (listeners hear of it) or standard
-	 * input cannot be prepared
+	 * @throws ProcessStartException when the operating system refuses (listeners hear of
+	 * it) or standard input cannot be prepared
 	 */
 	DefaultManagedProcess launch(ProcessSpec spec, String treeId) {
 		List<String> command = spec.command();
@@ -75,20 +76,22 @@ final class ProcessLauncher {
 				builder.redirectError(spec.error().redirect());
 			}
 			FailureRecorder failures = new FailureRecorder();
-			Logger outputLogger = spec.logOutput() ? LoggerFactory.getLogger("dev.managedprocesses.output." + spec.name())
+			Logger outputLogger = spec.logOutput()
+					? LoggerFactory.getLogger("dev.managedprocesses.output." + spec.name()) : null;
+			// logged lines carry process.name and process.pid in the MDC (the pid is
+			// bound after the spawn)
+			MdcLineLogger outputLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::info, spec.name())
 					: null;
-			// logged lines carry process.name and process.pid in the MDC (the pid is bound after the spawn)
-			MdcLineLogger outputLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::info, spec.name()) : null;
 			MdcLineLogger errorLog = (outputLogger != null) ? new MdcLineLogger(outputLogger::warn, spec.name()) : null;
 			StreamSink stdout = spec.output().isCaptured() ? new StreamSink(spec.output().captureLimit(),
 					spec.charset(), lines(spec.outputLines(), outputLog), this.factory.callbackExecutor(), failures)
 					: null;
-			StreamSink stderr = spec.error().isCaptured() ? new StreamSink(spec.error().captureLimit(),
-					spec.charset(), lines(spec.errorLines(), errorLog), this.factory.callbackExecutor(), failures)
-					: null;
+			StreamSink stderr = spec.error().isCaptured() ? new StreamSink(spec.error().captureLimit(), spec.charset(),
+					lines(spec.errorLines(), errorLog), this.factory.callbackExecutor(), failures) : null;
 			CapturedPipes pipes = (ENGINE && (stdout != null || stderr != null)) ? openPipes(command, stdout, stderr)
 					: null;
-			// interceptors (observations, trace propagation) see the start on the calling thread, last before the spawn
+			// interceptors (observations, trace propagation) see the start on the calling
+			// thread, last before the spawn
 			ProcessInterceptors.Interceptions intercepted = this.factory.interceptors().beforeStart(spec, environment);
 			Instant startedAt = Instant.now();
 			Process process;
@@ -116,7 +119,8 @@ final class ProcessLauncher {
 			}
 			ProcessWatch watch;
 			if (pipes != null) {
-				// from here the engine owns the read ends and the pidfd; our write ends must go for EOF to come
+				// from here the engine owns the read ends and the pidfd; our write ends
+				// must go for EOF to come
 				pipes.started();
 				watch = new EngineWatch(this.factory, process, CapturedPipes.pidfd(process), pipes, stdout, stderr,
 						failures);
@@ -125,7 +129,8 @@ final class ProcessLauncher {
 				watch = new PumpWatch(process, stdout, stderr, failures);
 			}
 			if (spec.input().isNone() && NO_INPUT == null) {
-				// closed at once, so a child that reads it gets end-of-file instead of hanging
+				// closed at once, so a child that reads it gets end-of-file instead of
+				// hanging
 				closeQuietly(process.getOutputStream());
 			}
 			DefaultManagedProcess managed = new DefaultManagedProcess(this.factory, process, spec.name(), command,
@@ -156,14 +161,18 @@ final class ProcessLauncher {
 		}
 	}
 
-	/** Redirects standard input; answers the temporary file holding input bytes, to delete after the start. */
+	/**
+	 * Redirects standard input; answers the temporary file holding input bytes, to delete
+	 * after the start.
+	 */
 	private static Path redirectInput(ProcessBuilder builder, ProcessSpec.Input input) throws IOException {
 		if (input.file().isPresent()) {
 			builder.redirectInput(input.file().get().toFile());
 			return null;
 		}
 		if (input.bytes().isPresent()) {
-			// a file, not a writer thread: no extra thread and no deadlock with a child that does not read
+			// a file, not a writer thread: no extra thread and no deadlock with a child
+			// that does not read
 			Path temp = Files.createTempFile("managed-process-input", ".bin");
 			try {
 				Files.write(temp, input.bytes().get());
@@ -176,7 +185,8 @@ final class ProcessLauncher {
 			return temp;
 		}
 		if (NO_INPUT != null) {
-			// end of file at once without a pipe: no pipe to make and close, no 8 KiB stream buffer kept
+			// end of file at once without a pipe: no pipe to make and close, no 8 KiB
+			// stream buffer kept
 			builder.redirectInput(NO_INPUT);
 		}
 		return null;

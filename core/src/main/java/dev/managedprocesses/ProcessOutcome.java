@@ -11,7 +11,10 @@ public enum ProcessOutcome {
 	/** It ran past its timeout and was stopped, whole tree. */
 	TIMED_OUT,
 
-	/** It was stopped on request ({@code stop()}, {@code kill()}, the endpoint, or shutdown). */
+	/**
+	 * It was stopped on request ({@code stop()}, {@code kill()}, the endpoint, or
+	 * shutdown).
+	 */
 	STOPPED;
 
 	ProcessState toState() {

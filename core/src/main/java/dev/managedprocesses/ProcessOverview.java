@@ -22,14 +22,16 @@ import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperStatus;
 
 /**
- * One snapshot of this JVM's process world: the managed trees with their live descendants, the JVM's other
- * live children, its zombie children with their age, the reaper's status and what the platform can see.
- * Immutable; {@link #take(ManagedProcessFactory, OrphanReaper)} reads the process table once (one pass over
- * {@code /proc} on Linux), however many trees there are.
+ * One snapshot of this JVM's process world: the managed trees with their live
+ * descendants, the JVM's other live children, its zombie children with their age, the
+ * reaper's status and what the platform can see. Immutable;
+ * {@link #take(ManagedProcessFactory, OrphanReaper)} reads the process table once (one
+ * pass over {@code /proc} on Linux), however many trees there are.
  * <p>
- * The actuator endpoint, the health indicator and the metrics all describe this one snapshot. Health checks
- * and gauges, which need no descendants, use {@link #takeWithoutDescendants(ManagedProcessFactory, OrphanReaper)},
- * which reads only the JVM's direct children.
+ * The actuator endpoint, the health indicator and the metrics all describe this one
+ * snapshot. Health checks and gauges, which need no descendants, use
+ * {@link #takeWithoutDescendants(ManagedProcessFactory, OrphanReaper)}, which reads only
+ * the JVM's direct children.
  *
  * <pre class="code">
  * ProcessOverview overview = ProcessOverview.take(factory, reaper);
@@ -62,10 +64,16 @@ public final class ProcessOverview {
 
 	private final ReaperStatus reaper;
 
-	/** CPU time of every member by identity, and when it was read: the start of the next interval. */
+	/**
+	 * CPU time of every member by identity, and when it was read: the start of the next
+	 * interval.
+	 */
 	private final CpuSamples cpuSamples;
 
-	/** The samples CPU shares were computed against (the previous overview's, or an older one's). */
+	/**
+	 * The samples CPU shares were computed against (the previous overview's, or an older
+	 * one's).
+	 */
 	private final CpuSamples baseline;
 
 	private ProcessOverview(Instant takenAt, OperatingSystem os, boolean descendantsIncluded, List<ManagedTree> managed,
@@ -88,7 +96,8 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * Takes an overview with the descendants of every managed tree, reading the process table once.
+	 * Takes an overview with the descendants of every managed tree, reading the process
+	 * table once.
 	 * @param factory the factory whose managed processes to describe
 	 * @param reaper the orphan reaper, for its status and the age of zombies
 	 * @return the overview
@@ -98,10 +107,11 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * Takes an overview with the descendants of every managed tree, and with each process's CPU share over the
-	 * interval since a previous overview ({@link ResourceUsage#cpuPercent()}). When the previous overview is
-	 * younger than {@link #MIN_CPU_INTERVAL}, the shares are computed against the one it used, so that the
-	 * clock-tick resolution of CPU times does not make them jump.
+	 * Takes an overview with the descendants of every managed tree, and with each
+	 * process's CPU share over the interval since a previous overview
+	 * ({@link ResourceUsage#cpuPercent()}). When the previous overview is younger than
+	 * {@link #MIN_CPU_INTERVAL}, the shares are computed against the one it used, so that
+	 * the clock-tick resolution of CPU times does not make them jump.
 	 * @param factory the factory whose managed processes to describe
 	 * @param reaper the orphan reaper, for its status and the age of zombies
 	 * @param previous the overview taken before, of the same factory
@@ -113,7 +123,8 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * Takes an overview without a reaper: {@link #reaper()} is empty and zombies have no age.
+	 * Takes an overview without a reaper: {@link #reaper()} is empty and zombies have no
+	 * age.
 	 * @param factory the factory whose managed processes to describe
 	 * @return the overview
 	 */
@@ -122,9 +133,10 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * Takes a lighter overview: the JVM's direct children only (each read on its own, not the whole process
-	 * table), and managed trees without descendants and without {@link ProcessSnapshot#resources()}. Cheap
-	 * enough for health checks and metric gauges.
+	 * Takes a lighter overview: the JVM's direct children only (each read on its own, not
+	 * the whole process table), and managed trees without descendants and without
+	 * {@link ProcessSnapshot#resources()}. Cheap enough for health checks and metric
+	 * gauges.
 	 * @param factory the factory whose managed processes to describe
 	 * @param reaper the orphan reaper, for its status and the age of zombies
 	 * @return the overview, with {@link #descendantsIncluded()} {@code false}
@@ -138,7 +150,8 @@ public final class ProcessOverview {
 		Objects.requireNonNull(factory, "factory must not be null");
 		OperatingSystem os = factory.operatingSystem();
 		long self = os.currentPid();
-		// the table first, then the registry: a process started in between is listed without a root snapshot
+		// the table first, then the registry: a process started in between is listed
+		// without a root snapshot
 		// rather than as an unmanaged child
 		ProcessTable table = withDescendants ? ProcessTable.read(os) : null;
 		List<ProcessInfo> children = (table != null) ? table.children(self)
@@ -171,16 +184,19 @@ public final class ProcessOverview {
 		List<ManagedTree> managed = new ArrayList<>();
 		for (DefaultManagedProcess process : live) {
 			ProcessInfo rootInfo = childByPid.get(process.pid());
-			// the light overview (health, gauges) skips resources: they cost a descriptor listing per process
+			// the light overview (health, gauges) skips resources: they cost a descriptor
+			// listing per process
 			Optional<ProcessSnapshot> root = Optional.ofNullable(rootInfo)
-				.map((info) -> ProcessSnapshot.of(info, os, withDescendants ? usage(info, os, baseline, samples) : null));
+				.map((info) -> ProcessSnapshot.of(info, os,
+						withDescendants ? usage(info, os, baseline, samples) : null));
 			if (rootInfo != null && rootInfo.isAlive()) {
 				process.resourceSamples.record(rootInfo.usage().cpuNanos(), os.peakResidentBytes(rootInfo.pid()));
 			}
-			List<ProcessSnapshot> descendants = (table == null) ? List.of() : members.getOrDefault(process.tree(), List.of())
-				.stream()
-				.map((info) -> ProcessSnapshot.of(info, os, usage(info, os, baseline, samples)))
-				.toList();
+			List<ProcessSnapshot> descendants = (table == null) ? List.of()
+					: members.getOrDefault(process.tree(), List.of())
+						.stream()
+						.map((info) -> ProcessSnapshot.of(info, os, usage(info, os, baseline, samples)))
+						.toList();
 			managed.add(new ManagedTree(process, root, descendants));
 		}
 		managed.sort(Comparator.comparingLong((tree) -> tree.process().pid()));
@@ -191,8 +207,9 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * The resource use of one member of a managed tree, from the stat line already read and one listing of its
-	 * descriptors; the CPU share against the baseline when it saw the same process.
+	 * The resource use of one member of a managed tree, from the stat line already read
+	 * and one listing of its descriptors; the CPU share against the baseline when it saw
+	 * the same process.
 	 */
 	private static ResourceUsage usage(ProcessInfo info, OperatingSystem os, CpuSamples baseline, CpuSamples samples) {
 		ProcessUsage usage = info.usage();
@@ -211,8 +228,9 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * How long an interval must be at least for CPU shares computed over it: CPU times come in clock ticks of
-	 * 10 ms on Linux, so over shorter intervals a share would jump by whole ticks.
+	 * How long an interval must be at least for CPU shares computed over it: CPU times
+	 * come in clock ticks of 10 ms on Linux, so over shorter intervals a share would jump
+	 * by whole ticks.
 	 */
 	public static final Duration MIN_CPU_INTERVAL = Duration.ofMillis(200);
 
@@ -257,8 +275,8 @@ public final class ProcessOverview {
 	}
 
 	/**
-	 * Tells whether zombies can be seen here (Linux with {@code /proc}); when not, {@link #zombies()} is always
-	 * empty.
+	 * Tells whether zombies can be seen here (Linux with {@code /proc}); when not,
+	 * {@link #zombies()} is always empty.
 	 * @return {@code true} when zombies are visible
 	 */
 	public boolean zombieDetection() {
@@ -341,24 +359,27 @@ public final class ProcessOverview {
 
 		/**
 		 * The managed process as the process table showed it.
-		 * @return its snapshot, or empty when the table missed it (started after the table was read, or not
-		 * visible on this platform)
+		 * @return its snapshot, or empty when the table missed it (started after the
+		 * table was read, or not visible on this platform)
 		 */
 		public Optional<ProcessSnapshot> root() {
 			return Optional.ofNullable(this.root);
 		}
 
 		/**
-		 * Its live descendants: children, grandchildren and orphans of the tree that came back to this JVM.
-		 * @return the descendants, parents before children; empty when descendants were not looked up
+		 * Its live descendants: children, grandchildren and orphans of the tree that came
+		 * back to this JVM.
+		 * @return the descendants, parents before children; empty when descendants were
+		 * not looked up
 		 */
 		public List<ProcessSnapshot> descendants() {
 			return this.descendants;
 		}
 
 		/**
-		 * What the whole tree used, the sum of {@link ProcessSnapshot#resources()} over the root and its
-		 * descendants (each figure summed over the members that tell it).
+		 * What the whole tree used, the sum of {@link ProcessSnapshot#resources()} over
+		 * the root and its descendants (each figure summed over the members that tell
+		 * it).
 		 * @return the sums, or empty when no member's usage is known
 		 */
 		public Optional<ResourceUsage> resources() {
@@ -400,7 +421,8 @@ public final class ProcessOverview {
 		}
 
 		/**
-		 * The zombie as the process table showed it; its command is the kernel's short name.
+		 * The zombie as the process table showed it; its command is the kernel's short
+		 * name.
 		 * @return the snapshot
 		 */
 		public ProcessSnapshot process() {
@@ -409,8 +431,8 @@ public final class ProcessOverview {
 
 		/**
 		 * When the reaper first saw it.
-		 * @return the instant, or empty when the reaper does not know it (inactive, the process is managed, or
-		 * no reaper was given)
+		 * @return the instant, or empty when the reaper does not know it (inactive, the
+		 * process is managed, or no reaper was given)
 		 */
 		public Optional<Instant> since() {
 			return Optional.ofNullable(this.since);

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.managedprocesses.internal.BoundedHistory;
 
 /**
- * The live managed processes by pid, and a bounded history of recent results (newest first). History keeps
- * only the tail of each result's output, so its memory stays small whatever the capture limit.
+ * The live managed processes by pid, and a bounded history of recent results (newest
+ * first). History keeps only the tail of each result's output, so its memory stays small
+ * whatever the capture limit.
  */
 final class ProcessRegistry {
 

@@ -8,12 +8,12 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The immutable result of a finished managed process. A non-zero exit code is a result, not an exception:
- * check {@link #isSuccess()}.
+ * The immutable result of a finished managed process. A non-zero exit code is a result,
+ * not an exception: check {@link #isSuccess()}.
  * <p>
- * Captured output is bounded: when a stream wrote more than the capture limit, the first and the last part
- * are kept, joined by a line that says how many bytes were left out, and {@link #outputTruncated()} is
- * {@code true}.
+ * Captured output is bounded: when a stream wrote more than the capture limit, the first
+ * and the last part are kept, joined by a line that says how many bytes were left out,
+ * and {@link #outputTruncated()} is {@code true}.
  */
 public final class ProcessResult {
 
@@ -104,8 +104,8 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * The exit code as the JDK reports it: the process's own code, or {@code 128 + N} when signal {@code N}
-	 * ended it.
+	 * The exit code as the JDK reports it: the process's own code, or {@code 128 + N}
+	 * when signal {@code N} ended it.
 	 * @return the exit code
 	 */
 	public int exitCode() {
@@ -113,8 +113,8 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * Tells whether the process (or part of its tree) ignored {@code SIGTERM} for the whole grace period and
-	 * had to be killed with {@code SIGKILL}.
+	 * Tells whether the process (or part of its tree) ignored {@code SIGTERM} for the
+	 * whole grace period and had to be killed with {@code SIGKILL}.
 	 * @return {@code true} when {@code SIGKILL} was needed
 	 */
 	public boolean killed() {
@@ -138,7 +138,8 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * Tells whether a stream wrote more than the capture limit, so that its middle was left out.
+	 * Tells whether a stream wrote more than the capture limit, so that its middle was
+	 * left out.
 	 * @return {@code true} when output was truncated
 	 */
 	public boolean outputTruncated() {
@@ -170,8 +171,9 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * The first failure in the caller's code or in reading output (a line callback that threw, a stream that
-	 * failed). Output kept draining and the process was still tracked to its end.
+	 * The first failure in the caller's code or in reading output (a line callback that
+	 * threw, a stream that failed). Output kept draining and the process was still
+	 * tracked to its end.
 	 * @return the failure, if any
 	 */
 	public Optional<Throwable> failure() {
@@ -187,8 +189,8 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * A copy whose captured output keeps only its last {@code maxChars} characters per stream, for keeping
-	 * many results in a bounded history.
+	 * A copy whose captured output keeps only its last {@code maxChars} characters per
+	 * stream, for keeping many results in a bounded history.
 	 * @param maxChars how many characters to keep per stream
 	 * @return the trimmed copy, or this result when nothing needs trimming
 	 */
@@ -202,22 +204,25 @@ public final class ProcessResult {
 	}
 
 	/**
-	 * The CPU time (user plus system) the process had used when it was last sampled. Sampled, not exact: the
-	 * JDK reaps the process before its final figures can be read, so this is the figure of the last
-	 * {@link ProcessOverview} that listed it (the actuator endpoint and the metrics take them); CPU used after
-	 * that sample is missing. The root process only, not its descendants.
-	 * @return the CPU time at the last sample, or empty when the process was never sampled (it ran between two
-	 * overviews, or the platform does not tell)
+	 * The CPU time (user plus system) the process had used when it was last sampled.
+	 * Sampled, not exact: the JDK reaps the process before its final figures can be read,
+	 * so this is the figure of the last {@link ProcessOverview} that listed it (the
+	 * actuator endpoint and the metrics take them); CPU used after that sample is
+	 * missing. The root process only, not its descendants.
+	 * @return the CPU time at the last sample, or empty when the process was never
+	 * sampled (it ran between two overviews, or the platform does not tell)
 	 */
 	public Optional<Duration> cpu() {
 		return Optional.ofNullable(this.cpu);
 	}
 
 	/**
-	 * The largest resident memory the process had, as far as seen. On Linux each sample reads the kernel's own
-	 * high-water mark ({@code VmHWM}), which is exact up to the moment of the sample: only growth after the last
-	 * sample is missing. The root process only, not its descendants.
-	 * @return the peak in bytes, or empty when the process was never sampled or the platform does not tell
+	 * The largest resident memory the process had, as far as seen. On Linux each sample
+	 * reads the kernel's own high-water mark ({@code VmHWM}), which is exact up to the
+	 * moment of the sample: only growth after the last sample is missing. The root
+	 * process only, not its descendants.
+	 * @return the peak in bytes, or empty when the process was never sampled or the
+	 * platform does not tell
 	 */
 	public OptionalLong peakRssBytes() {
 		return (this.peakRssBytes >= 0) ? OptionalLong.of(this.peakRssBytes) : OptionalLong.empty();

@@ -9,11 +9,12 @@ import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessInfo;
 
 /**
- * What the operating system said about one process at one moment: a value, not a handle (the process may
- * have ended since). Means the same on every platform; where a platform does not tell something (the start
- * time, the state), the accessor says so ({@link Optional#empty()}, {@link State#UNKNOWN}). Two snapshots are
- * equal when they describe the same process in the same state; {@link #resources()}, which changes with every
- * read, is not part of equality.
+ * What the operating system said about one process at one moment: a value, not a handle
+ * (the process may have ended since). Means the same on every platform; where a platform
+ * does not tell something (the start time, the state), the accessor says so
+ * ({@link Optional#empty()}, {@link State#UNKNOWN}). Two snapshots are equal when they
+ * describe the same process in the same state; {@link #resources()}, which changes with
+ * every read, is not part of equality.
  */
 public final class ProcessSnapshot {
 
@@ -33,7 +34,8 @@ public final class ProcessSnapshot {
 	 * Creates a snapshot.
 	 * @param pid the process id
 	 * @param parentPid the parent's process id, {@code 0} when unknown
-	 * @param command the command line, executable first (for a zombie, the kernel's short name)
+	 * @param command the command line, executable first (for a zombie, the kernel's short
+	 * name)
 	 * @param startedAt when the process started, or {@link Optional#empty()} when unknown
 	 * @param state the state
 	 */
@@ -77,8 +79,8 @@ public final class ProcessSnapshot {
 	}
 
 	/**
-	 * The command line, executable first; for a zombie, whose command line is gone, the kernel's short name.
-	 * Empty when the platform does not tell.
+	 * The command line, executable first; for a zombie, whose command line is gone, the
+	 * kernel's short name. Empty when the platform does not tell.
 	 * @return the command
 	 */
 	public List<String> command() {
@@ -86,8 +88,9 @@ public final class ProcessSnapshot {
 	}
 
 	/**
-	 * When the process started. On Linux it is the kernel's boot time (whole seconds) plus the start time in
-	 * clock ticks, so it may be off by up to a second; it describes the process, it does not identify it.
+	 * When the process started. On Linux it is the kernel's boot time (whole seconds)
+	 * plus the start time in clock ticks, so it may be off by up to a second; it
+	 * describes the process, it does not identify it.
 	 * @return the start instant, or empty when the platform does not tell
 	 */
 	public Optional<Instant> startedAt() {
@@ -103,10 +106,12 @@ public final class ProcessSnapshot {
 	}
 
 	/**
-	 * What the process had used when the snapshot was taken: CPU time and share, resident memory, threads,
-	 * open descriptors. Present for live managed processes and their descendants where the platform tells at
-	 * least the CPU time (on Linux, always; elsewhere through {@link ProcessHandle.Info#totalCpuDuration()}).
-	 * @return the usage, or empty for other processes, zombies, or where the platform does not tell
+	 * What the process had used when the snapshot was taken: CPU time and share, resident
+	 * memory, threads, open descriptors. Present for live managed processes and their
+	 * descendants where the platform tells at least the CPU time (on Linux, always;
+	 * elsewhere through {@link ProcessHandle.Info#totalCpuDuration()}).
+	 * @return the usage, or empty for other processes, zombies, or where the platform
+	 * does not tell
 	 */
 	public Optional<ResourceUsage> resources() {
 		return Optional.ofNullable(this.resources);
@@ -174,7 +179,10 @@ public final class ProcessSnapshot {
 		/** Being removed. */
 		DEAD('X'),
 
-		/** Alive, but the platform does not tell more (every process without {@code /proc}). */
+		/**
+		 * Alive, but the platform does not tell more (every process without
+		 * {@code /proc}).
+		 */
 		UNKNOWN('?');
 
 		private final char code;
@@ -184,7 +192,8 @@ public final class ProcessSnapshot {
 		}
 
 		/**
-		 * The one-letter code {@code ps} shows for this state ({@code ?} for {@link #UNKNOWN}).
+		 * The one-letter code {@code ps} shows for this state ({@code ?} for
+		 * {@link #UNKNOWN}).
 		 * @return the code
 		 */
 		public char code() {

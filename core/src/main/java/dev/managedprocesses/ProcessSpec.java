@@ -9,8 +9,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Everything needed to start one process, as {@link ManagedProcessBuilder} described it at {@code start()}:
- * immutable, checked argument by argument, and consumed by {@link ProcessLauncher}.
+ * Everything needed to start one process, as {@link ManagedProcessBuilder} described it
+ * at {@code start()}: immutable, checked argument by argument, and consumed by
+ * {@link ProcessLauncher}.
  *
  * @param command the executable and its arguments
  * @param name the label (the executable's file name unless set)
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
  * @param gracePeriod how long the tree may take after {@code SIGTERM}
  * @param input what standard input reads
  * @param output where standard output goes
- * @param error where standard error goes ({@link OutputDestination#MERGED_INTO_OUTPUT} possible)
+ * @param error where standard error goes ({@link OutputDestination#MERGED_INTO_OUTPUT}
+ * possible)
  * @param outputLines a callback per line of standard output, if any
  * @param errorLines a callback per line of standard error, if any
  * @param logOutput whether lines are logged through SLF4J

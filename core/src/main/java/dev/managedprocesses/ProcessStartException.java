@@ -5,12 +5,13 @@ import java.util.List;
 import dev.managedprocesses.internal.CommandLines;
 
 /**
- * Thrown when a process cannot be started: the executable is missing, the directory is wrong, the
- * concurrency limit stayed full, the factory is shut down, or the operating system refused. Nothing was
- * registered or started when this is thrown.
+ * Thrown when a process cannot be started: the executable is missing, the directory is
+ * wrong, the concurrency limit stayed full, the factory is shut down, or the operating
+ * system refused. Nothing was registered or started when this is thrown.
  * <p>
- * The message names the executable and the number of arguments, never the arguments themselves (they may hold
- * secrets), and stays short whatever the command; {@link #command()} has the full command for the caller.
+ * The message names the executable and the number of arguments, never the arguments
+ * themselves (they may hold secrets), and stays short whatever the command;
+ * {@link #command()} has the full command for the caller.
  */
 public class ProcessStartException extends RuntimeException {
 

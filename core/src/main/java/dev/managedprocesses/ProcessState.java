@@ -8,7 +8,10 @@ public enum ProcessState {
 	/** Started and not asked to stop. */
 	RUNNING,
 
-	/** Being stopped: its tree got {@code SIGTERM} and may get {@code SIGKILL} after the grace period. */
+	/**
+	 * Being stopped: its tree got {@code SIGTERM} and may get {@code SIGKILL} after the
+	 * grace period.
+	 */
 	STOPPING,
 
 	/** Ended on its own. */
@@ -17,7 +20,10 @@ public enum ProcessState {
 	/** Stopped because it ran past its timeout. */
 	TIMED_OUT,
 
-	/** Stopped by {@link ManagedProcess#stop()}, {@link ManagedProcess#kill()} or shutdown. */
+	/**
+	 * Stopped by {@link ManagedProcess#stop()}, {@link ManagedProcess#kill()} or
+	 * shutdown.
+	 */
 	STOPPED;
 
 	/**

@@ -1,10 +1,11 @@
 package dev.managedprocesses;
 
 /**
- * How one process's exit and captured output are followed until both are done: by the event-driven engine on
- * Linux ({@link EngineWatch}), or by the portable pump and the JDK's exit notification ({@link PumpWatch}).
- * Either way {@code done} is called exactly once, when the process has exited, its output is read and closed,
- * and every line was handed to the line callbacks.
+ * How one process's exit and captured output are followed until both are done: by the
+ * event-driven engine on Linux ({@link EngineWatch}), or by the portable pump and the
+ * JDK's exit notification ({@link PumpWatch}). Either way {@code done} is called exactly
+ * once, when the process has exited, its output is read and closed, and every line was
+ * handed to the line callbacks.
  */
 interface ProcessWatch {
 
@@ -15,9 +16,9 @@ interface ProcessWatch {
 	void inBackground(Runnable done);
 
 	/**
-	 * Follows the process in the calling thread until done, or until the caller is interrupted: then the watch
-	 * moves to the background (so the process stays drained and tracked) and {@code false} is answered with
-	 * the interrupt flag cleared.
+	 * Follows the process in the calling thread until done, or until the caller is
+	 * interrupted: then the watch moves to the background (so the process stays drained
+	 * and tracked) and {@code false} is answered with the interrupt flag cleared.
 	 * @param done called once when the process exited and its output is drained
 	 * @return {@code true} when {@code done} was called, {@code false} when interrupted
 	 */

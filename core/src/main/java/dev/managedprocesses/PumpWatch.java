@@ -1,14 +1,14 @@
 package dev.managedprocesses;
 
-
 import dev.managedprocesses.internal.FailureRecorder;
 import dev.managedprocesses.internal.OutputPump;
 import dev.managedprocesses.internal.StreamSink;
 
 /**
- * The portable watch (macOS, Windows, Linux without JNA or pidfds): captured streams are drained by an
- * {@link OutputPump} (a thread of its own in the background, the caller's thread for {@code run()}); a process
- * without captured streams is followed through the JDK's {@link Process#onExit()}, costing no thread.
+ * The portable watch (macOS, Windows, Linux without JNA or pidfds): captured streams are
+ * drained by an {@link OutputPump} (a thread of its own in the background, the caller's
+ * thread for {@code run()}); a process without captured streams is followed through the
+ * JDK's {@link Process#onExit()}, costing no thread.
  */
 final class PumpWatch implements ProcessWatch {
 

@@ -8,10 +8,11 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * What a process (or a whole tree, summed) used at one moment: CPU time, CPU share, resident memory, threads
- * and open descriptors. A value, read from the process table in the same pass as the rest of a
- * {@link ProcessOverview}. What a platform does not tell is absent: on Linux everything is known (open
- * descriptors only for processes of the same user); elsewhere only the CPU time, from
+ * What a process (or a whole tree, summed) used at one moment: CPU time, CPU share,
+ * resident memory, threads and open descriptors. A value, read from the process table in
+ * the same pass as the rest of a {@link ProcessOverview}. What a platform does not tell
+ * is absent: on Linux everything is known (open descriptors only for processes of the
+ * same user); elsewhere only the CPU time, from
  * {@link ProcessHandle.Info#totalCpuDuration()}.
  */
 public final class ResourceUsage {
@@ -27,7 +28,8 @@ public final class ResourceUsage {
 	private final int openFiles;
 
 	/**
-	 * Creates a usage; negative numbers (and {@link Double#NaN} for the share) mean unknown.
+	 * Creates a usage; negative numbers (and {@link Double#NaN} for the share) mean
+	 * unknown.
 	 */
 	ResourceUsage(Duration cpu, double cpuPercent, long rssBytes, int threads, int openFiles) {
 		this.cpu = Objects.requireNonNull(cpu, "cpu must not be null");
@@ -46,9 +48,10 @@ public final class ResourceUsage {
 	}
 
 	/**
-	 * The CPU share over the interval since the previous overview, in percent of one core (200 is two cores
-	 * busy).
-	 * @return the share, or empty on the first sight of the process (no previous overview saw it)
+	 * The CPU share over the interval since the previous overview, in percent of one core
+	 * (200 is two cores busy).
+	 * @return the share, or empty on the first sight of the process (no previous overview
+	 * saw it)
 	 */
 	public OptionalDouble cpuPercent() {
 		return Double.isNaN(this.cpuPercent) ? OptionalDouble.empty() : OptionalDouble.of(this.cpuPercent);
@@ -72,15 +75,16 @@ public final class ResourceUsage {
 
 	/**
 	 * The number of open file descriptors (files, pipes, sockets).
-	 * @return the descriptors, or empty when the platform does not tell (or the process belongs to another user)
+	 * @return the descriptors, or empty when the platform does not tell (or the process
+	 * belongs to another user)
 	 */
 	public OptionalInt openFiles() {
 		return (this.openFiles >= 0) ? OptionalInt.of(this.openFiles) : OptionalInt.empty();
 	}
 
 	/**
-	 * The sum of usages, for a tree or for all trees of one name: CPU times add up; each other figure is the sum
-	 * over the members that tell it, and absent when none does.
+	 * The sum of usages, for a tree or for all trees of one name: CPU times add up; each
+	 * other figure is the sum over the members that tell it, and absent when none does.
 	 * @param usages the usages to add up
 	 * @return the sum
 	 */

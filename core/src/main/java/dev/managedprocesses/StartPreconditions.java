@@ -10,10 +10,11 @@ import java.util.Optional;
 import dev.managedprocesses.os.OperatingSystem;
 
 /**
- * What {@code start()} checks before anything starts, against the file system and the spec as a whole (each
- * builder argument was checked when it was set): the working directory, the input file, that line callbacks
- * have a piped stream, and the executable. Each failure is a {@link ProcessStartException} naming what is
- * wrong, thrown before a permit is taken or a process spawned.
+ * What {@code start()} checks before anything starts, against the file system and the
+ * spec as a whole (each builder argument was checked when it was set): the working
+ * directory, the input file, that line callbacks have a piped stream, and the executable.
+ * Each failure is a {@link ProcessStartException} naming what is wrong, thrown before a
+ * permit is taken or a process spawned.
  */
 final class StartPreconditions {
 
@@ -46,13 +47,17 @@ final class StartPreconditions {
 					null);
 		}
 		if (spec.logOutput() && !spec.error().isCaptured() && !spec.error().isMergedIntoOutput()) {
-			throw new ProcessStartException(command, "logging needs standard error piped or merged into output, but it"
-					+ " goes to " + spec.error(), null);
+			throw new ProcessStartException(command,
+					"logging needs standard error piped or merged into output, but it" + " goes to " + spec.error(),
+					null);
 		}
 		checkExecutable(command, spec.directory());
 	}
 
-	/** Finds the executable as the JDK will (on this JVM's PATH), to fail with a clear message. */
+	/**
+	 * Finds the executable as the JDK will (on this JVM's PATH), to fail with a clear
+	 * message.
+	 */
 	private void checkExecutable(List<String> command, Optional<Path> directory) {
 		if (!this.os.findsExecutablesLikePosix()) {
 			return;
@@ -61,7 +66,8 @@ final class StartPreconditions {
 		if (executable.indexOf('/') >= 0) {
 			Path path = Path.of(executable);
 			if (!path.isAbsolute() && directory.isPresent()) {
-				// the JDK changes to the child's directory before exec, so a relative path starts there
+				// the JDK changes to the child's directory before exec, so a relative
+				// path starts there
 				path = directory.get().resolve(path);
 			}
 			if (!Files.isRegularFile(path) || !Files.isExecutable(path)) {

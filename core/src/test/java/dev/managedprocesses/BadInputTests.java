@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 /**
- * Bad input fails clearly, before anything starts, and leaves registry, listeners and threads as they were.
+ * Bad input fails clearly, before anything starts, and leaves registry, listeners and
+ * threads as they were.
  */
 class BadInputTests {
 
@@ -82,7 +83,8 @@ class BadInputTests {
 	void missingExecutable() {
 		assertThatExceptionOfType(ProcessStartException.class)
 			.isThrownBy(() -> this.factory.command("no-such-program-xyz", "arg").start())
-			.withMessageStartingWith("Cannot start no-such-program-xyz (1 argument): executable 'no-such-program-xyz' not found on PATH")
+			.withMessageStartingWith(
+					"Cannot start no-such-program-xyz (1 argument): executable 'no-such-program-xyz' not found on PATH")
 			.satisfies((ex) -> assertThat(ex.command()).containsExactly("no-such-program-xyz", "arg"));
 		assertThatExceptionOfType(ProcessStartException.class)
 			.isThrownBy(() -> this.factory.command("/no/such/program").start())

@@ -19,9 +19,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 13: on Linux the event-driven engine is the default for captured streams. These tests prove it is the
- * one in use (no output thread per process, one I/O thread per factory), and that what the pump did still
- * holds through it.
+ * Issue 13: on Linux the event-driven engine is the default for captured streams. These
+ * tests prove it is the one in use (no output thread per process, one I/O thread per
+ * factory), and that what the pump did still holds through it.
  */
 class EngineWiringTests {
 
@@ -47,23 +47,26 @@ class EngineWiringTests {
 	@Test
 	void fiftyCapturedProcessesRunWithoutAThreadEachAndShareOneIoThread(@TempDir Path dir) throws Exception {
 		Path go = dir.resolve("go");
-		// warm up the factory's own threads (I/O loop, callback pool) so they do not count as growth
+		// warm up the factory's own threads (I/O loop, callback pool) so they do not
+		// count as growth
 		this.factory.command("echo", "warm").run();
 		this.factory.command("echo", "warm").start().await();
 		int before = Thread.activeCount();
 		List<ManagedProcess> processes = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
-			processes.add(this.factory
-				.command("sh", "-c", "echo started $1; while [ ! -e \"$0\" ]; do sleep 0.05; done; echo done $1", go.toString(),
-						String.valueOf(i), this.marker)
-				.start());
+			processes
+				.add(this.factory
+					.command("sh", "-c", "echo started $1; while [ ! -e \"$0\" ]; do sleep 0.05; done; echo done $1",
+							go.toString(), String.valueOf(i), this.marker)
+					.start());
 		}
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> processes.stream().allMatch((p) -> p.outputTail(100).contains("started")));
 		List<String> names = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
 		assertThat(names).noneMatch((name) -> name.startsWith("managed-process-output-"));
 		assertThat(names.stream().filter("managed-processes-io"::equals)).hasSize(1);
-		// the JDK itself keeps a reaper thread per child (raw ProcessBuilder too); we add none
+		// the JDK itself keeps a reaper thread per child (raw ProcessBuilder too); we add
+		// none
 		long jdkReapers = names.stream().filter((name) -> name.startsWith("process reaper")).count();
 		assertThat(Thread.activeCount() - jdkReapers).as("threads besides the JDK's reapers, 50 running")
 			.isLessThanOrEqualTo(before + 5);
@@ -85,7 +88,8 @@ class EngineWiringTests {
 		assertThat(result.stderr()).isEqualTo("err\n");
 		assertThat(result.exitCode()).isEqualTo(4);
 		assertThat(threadsSeenByChild).hasSize(1).noneMatch((name) -> name.startsWith("managed-process"));
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("managed-process-output-"));
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((t) -> t.getName().startsWith("managed-process-output-"));
 	}
 
 	@Test
@@ -103,8 +107,10 @@ class EngineWiringTests {
 		AtomicReference<Throwable> thrown = new AtomicReference<>();
 		Thread runner = new Thread(() -> {
 			try {
-				this.factory.command("sh", "-c", "echo before; while [ ! -e \"$0\" ]; do sleep 0.05; done; echo after",
-						go.toString(), this.marker).run();
+				this.factory
+					.command("sh", "-c", "echo before; while [ ! -e \"$0\" ]; do sleep 0.05; done; echo after",
+							go.toString(), this.marker)
+					.run();
 			}
 			catch (Throwable ex) {
 				thrown.set(ex);
@@ -120,7 +126,8 @@ class EngineWiringTests {
 		Files.createFile(go);
 		ProcessResult result = process.onExit().get(30, TimeUnit.SECONDS);
 		assertThat(result.stdout()).isEqualTo("before\nafter\n");
-		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("managed-process-output-"));
+		assertThat(Thread.getAllStackTraces().keySet())
+			.noneMatch((t) -> t.getName().startsWith("managed-process-output-"));
 	}
 
 	@Test

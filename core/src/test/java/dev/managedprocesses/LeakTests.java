@@ -27,18 +27,20 @@ class LeakTests {
 			long jdkReapersBefore = jdkReaperThreads();
 			long fdsBefore = TestProcesses.openFileDescriptors();
 			for (int i = 0; i < 10_000; i++) {
-				ProcessResult result = factory.command("sh", "-c", "echo " + i)
-					.timeout(Duration.ofSeconds(30))
-					.run();
+				ProcessResult result = factory.command("sh", "-c", "echo " + i).timeout(Duration.ofSeconds(30)).run();
 				assertThat(result.stdout()).isEqualTo(i + "\n");
 			}
 			assertThat(factory.processes()).isEmpty();
 			assertThat(factory.history()).hasSize(100);
-			// output threads end right after their process; allow them a moment to be gone
-			await().pollInSameThread().atMost(10, TimeUnit.SECONDS)
+			// output threads end right after their process; allow them a moment to be
+			// gone
+			await().pollInSameThread()
+				.atMost(10, TimeUnit.SECONDS)
 				.untilAsserted(() -> assertThat(threadsExceptJdkReapers()).isSubsetOf(threadsBefore));
-			// the JDK keeps its own "process reaper" threads in a cached pool (idle for up to 60 s, so earlier
-			// tests in this JVM may have left many): one more may be alive when a spawn came before the
+			// the JDK keeps its own "process reaper" threads in a cached pool (idle for
+			// up to 60 s, so earlier
+			// tests in this JVM may have left many): one more may be alive when a spawn
+			// came before the
 			// previous reaper finished, but they do not grow with the number of runs
 			assertThat(jdkReaperThreads()).isLessThanOrEqualTo(jdkReapersBefore + 2);
 			assertThat(TestProcesses.openFileDescriptors()).isEqualTo(fdsBefore);
@@ -46,7 +48,9 @@ class LeakTests {
 	}
 
 	private static List<String> threadsExceptJdkReapers() {
-		return Thread.getAllStackTraces().keySet().stream()
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
 			.map(Thread::getName)
 			.filter((name) -> !name.startsWith("process reaper"))
 			.sorted()
@@ -54,7 +58,11 @@ class LeakTests {
 	}
 
 	private static long jdkReaperThreads() {
-		return Thread.getAllStackTraces().keySet().stream().filter((t) -> t.getName().startsWith("process reaper")).count();
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((t) -> t.getName().startsWith("process reaper"))
+			.count();
 	}
 
 }

@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tracking, history, the concurrency limit, interrupted callers, and shutdown of many trees.
+ * Tracking, history, the concurrency limit, interrupted callers, and shutdown of many
+ * trees.
  */
 class LifecycleTests {
 
@@ -73,7 +74,8 @@ class LifecycleTests {
 		}).build();
 		List<ManagedProcess> processes = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
-			// no output captured: no pump thread, so the JDK's exit notification races the start
+			// no output captured: no pump thread, so the JDK's exit notification races
+			// the start
 			processes.add(this.factory.command("true").discardOutput().start());
 		}
 		for (ManagedProcess process : processes) {
@@ -134,9 +136,10 @@ class LifecycleTests {
 	}
 
 	/**
-	 * Line callbacks are user code: they run in order on the factory's callback executor (never on the thread
-	 * that reads, which for {@code run()} is the caller and on Linux could be the I/O loop after a hand-off),
-	 * and every line has been delivered when {@code run()} returns.
+	 * Line callbacks are user code: they run in order on the factory's callback executor
+	 * (never on the thread that reads, which for {@code run()} is the caller and on Linux
+	 * could be the I/O loop after a hand-off), and every line has been delivered when
+	 * {@code run()} returns.
 	 */
 	@Test
 	void runDeliversEveryLineInOrderOnTheCallbackExecutorBeforeItReturns() throws Exception {
@@ -144,12 +147,10 @@ class LifecycleTests {
 		Thread caller = Thread.currentThread();
 		List<Thread> callbackThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
 		List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-		ProcessResult result = this.factory.command("sh", "-c", "seq 1 300")
-			.onOutputLine((line) -> {
-				callbackThreads.add(Thread.currentThread());
-				lines.add(line);
-			})
-			.run();
+		ProcessResult result = this.factory.command("sh", "-c", "seq 1 300").onOutputLine((line) -> {
+			callbackThreads.add(Thread.currentThread());
+			lines.add(line);
+		}).run();
 		assertThat(result.stdout()).startsWith("1\n2\n3\n").endsWith("\n300\n");
 		assertThat(lines).hasSize(300).startsWith("1", "2", "3").endsWith("300");
 		assertThat(lines).isEqualTo(java.util.stream.IntStream.rangeClosed(1, 300).mapToObj(String::valueOf).toList());
@@ -163,8 +164,11 @@ class LifecycleTests {
 		AtomicReference<Throwable> thrown = new AtomicReference<>();
 		Thread runner = new Thread(() -> {
 			try {
-				// after the interrupt it still writes far more than a pipe holds: someone must keep draining
-				this.factory.command("sh", "-c", "sleep 0.5; seq 1 200000; exit 5").timeout(Duration.ofSeconds(30)).run();
+				// after the interrupt it still writes far more than a pipe holds: someone
+				// must keep draining
+				this.factory.command("sh", "-c", "sleep 0.5; seq 1 200000; exit 5")
+					.timeout(Duration.ofSeconds(30))
+					.run();
 			}
 			catch (Throwable ex) {
 				thrown.set(ex);
@@ -250,13 +254,17 @@ class LifecycleTests {
 		this.factory.shutdown().get(120, TimeUnit.SECONDS);
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		assertThat(TestProcesses.alive(this.marker)).isEmpty();
-		// about one grace period: the grace, the kill phase, and the time a loaded machine needs to signal and
-		// reap 1,050 processes (a margin scaled by the load); 500 grace periods one after the other: 1,000 s
+		// about one grace period: the grace, the kill phase, and the time a loaded
+		// machine needs to signal and
+		// reap 1,050 processes (a margin scaled by the load); 500 grace periods one after
+		// the other: 1,000 s
 		Duration bound = grace.plusSeconds(10).plus(MachineLoad.margin(Duration.ofSeconds(8)));
 		assertThat(took).as("shutdown of 500 trees, bound %s", bound).isLessThan(bound);
 		assertThat(processes).allSatisfy((process) -> assertThat(process.state()).isEqualTo(ProcessState.STOPPED));
-		// exactly the 50 trees that ignore SIGTERM needed SIGKILL: the grace period runs from the SIGTERM, so a
-		// tree that obeys it is never reported killed because the machine was slow to send it
+		// exactly the 50 trees that ignore SIGTERM needed SIGKILL: the grace period runs
+		// from the SIGTERM, so a
+		// tree that obeys it is never reported killed because the machine was slow to
+		// send it
 		assertThat(processes.stream().filter((p) -> p.onExit().join().killed()).count()).isEqualTo(50);
 		assertThatExceptionOfType(ProcessStartException.class).isThrownBy(() -> this.factory.command("true").start())
 			.withMessageContaining("shut down");

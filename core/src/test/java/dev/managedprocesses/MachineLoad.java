@@ -4,8 +4,9 @@ import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
- * Bounds for tests that must hold on a busy machine: a margin grows with the load average per core, so a
- * bound still proves "about one grace period" (not 500 of them) without assuming a fast, idle machine.
+ * Bounds for tests that must hold on a busy machine: a margin grows with the load average
+ * per core, so a bound still proves "about one grace period" (not 500 of them) without
+ * assuming a fast, idle machine.
  */
 final class MachineLoad {
 
@@ -13,8 +14,8 @@ final class MachineLoad {
 	}
 
 	/**
-	 * A margin scaled by the machine's load: {@code base} on an idle machine, up to 8 times it when the
-	 * one-minute load average is 8 times the number of cores or more.
+	 * A margin scaled by the machine's load: {@code base} on an idle machine, up to 8
+	 * times it when the one-minute load average is 8 times the number of cores or more.
 	 * @param base the margin on an idle machine
 	 * @return the scaled margin
 	 */

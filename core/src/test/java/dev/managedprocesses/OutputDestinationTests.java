@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * One destination per output stream, the last call for a stream wins, and the JDK's redirects (merge,
- * inherit, append) do what they say, observed on real processes.
+ * One destination per output stream, the last call for a stream wins, and the JDK's
+ * redirects (merge, inherit, append) do what they say, observed on real processes.
  */
 class OutputDestinationTests {
 
@@ -100,7 +100,8 @@ class OutputDestinationTests {
 			.command(java, "-cp", System.getProperty("java.class.path"), InheritOutputMain.class.getName(), marker)
 			.run();
 		assertThat(result.exitCode()).as(result.stderr()).isZero();
-		// the grandchild wrote straight to its parent JVM's streams, which this test captured
+		// the grandchild wrote straight to its parent JVM's streams, which this test
+		// captured
 		assertThat(result.stdout()).contains("child-out-" + marker).contains("captured-stdout=[] exit=0");
 		assertThat(result.stderr()).contains("child-err-" + marker);
 	}

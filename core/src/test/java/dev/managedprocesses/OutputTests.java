@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Output is always drained, bounded when captured, and delivered line by line; faults in callbacks never
- * hang the caller.
+ * Output is always drained, bounded when captured, and delivered line by line; faults in
+ * callbacks never hang the caller.
  */
 class OutputTests {
 
@@ -56,8 +56,10 @@ class OutputTests {
 		assertThat(result.outputTruncated()).isTrue();
 		assertThat(result.stdout()).startsWith("xxxx").endsWith("\nEND\n").contains("bytes omitted");
 		assertThat(result.stdout().length()).isLessThan(1_000_100);
-		// 200 MB went through; the heap grew by far less (garbage from the read buffer is collected on the way),
-		// also at its peak while the output streamed: the capture never held more than its limit
+		// 200 MB went through; the heap grew by far less (garbage from the read buffer is
+		// collected on the way),
+		// also at its peak while the output streamed: the capture never held more than
+		// its limit
 		assertThat(peak.get()).as("peak heap use while 200 MB streamed through (sampled every 50 ms)")
 			.isLessThan(before + 160L * 1024 * 1024);
 		System.gc();
@@ -90,19 +92,14 @@ class OutputTests {
 
 	@Test
 	void throwingCallbackIsRecordedAndOutputKeepsDraining() throws Exception {
-		ProcessResult result = this.factory.command("sh", "-c", "seq 1 100000")
-			.onOutputLine((line) -> {
-				throw new IllegalArgumentException("boom at " + line);
-			})
-			.timeout(Duration.ofSeconds(30))
-			.start()
-			.onExit()
-			.get(30, TimeUnit.SECONDS);
+		ProcessResult result = this.factory.command("sh", "-c", "seq 1 100000").onOutputLine((line) -> {
+			throw new IllegalArgumentException("boom at " + line);
+		}).timeout(Duration.ofSeconds(30)).start().onExit().get(30, TimeUnit.SECONDS);
 		assertThat(result.outcome()).isEqualTo(ProcessOutcome.EXITED);
 		assertThat(result.isSuccess()).isTrue();
 		assertThat(result.stdout()).endsWith("100000\n");
-		assertThat(result.failure()).hasValueSatisfying(
-				(failure) -> assertThat(failure).hasRootCauseMessage("boom at 1"));
+		assertThat(result.failure())
+			.hasValueSatisfying((failure) -> assertThat(failure).hasRootCauseMessage("boom at 1"));
 		assertThat(this.factory.processes()).isEmpty();
 	}
 
@@ -141,7 +138,8 @@ class OutputTests {
 		assertThat(this.factory.command("cat").input("hello\nworld").run().stdout()).isEqualTo("hello\nworld");
 		byte[] big = new byte[1024 * 1024];
 		java.util.Arrays.fill(big, (byte) 'y');
-		// larger than a pipe buffer, for a child that reads it slowly: no writer thread to deadlock
+		// larger than a pipe buffer, for a child that reads it slowly: no writer thread
+		// to deadlock
 		assertThat(this.factory.command("sh", "-c", "sleep 0.2; wc -c").input(big).run().stdout().trim())
 			.isEqualTo("1048576");
 		Path file = dir.resolve("in.txt");
@@ -151,7 +149,8 @@ class OutputTests {
 
 	@Test
 	void logsOutputThroughSlf4j() throws Exception {
-		// slf4j-simple writes to System.err as it is at each call: catch what it writes during the run
+		// slf4j-simple writes to System.err as it is at each call: catch what it writes
+		// during the run
 		java.io.PrintStream original = System.err;
 		java.io.ByteArrayOutputStream logged = new java.io.ByteArrayOutputStream();
 		ProcessResult result;
@@ -186,7 +185,8 @@ class OutputTests {
 
 	@Test
 	void everyProcessCarriesItsTreeMarker() throws Exception {
-		ManagedProcess process = this.factory.command("sh", "-c", "echo $" + ManagedProcessFactory.TREE_VARIABLE).start();
+		ManagedProcess process = this.factory.command("sh", "-c", "echo $" + ManagedProcessFactory.TREE_VARIABLE)
+			.start();
 		ProcessResult result = process.await();
 		assertThat(result.stdout().trim()).isEqualTo(process.treeId());
 	}
@@ -195,7 +195,8 @@ class OutputTests {
 	void backgroundChildFloodingTheInheritedPipeDoesNotHoldTheResult() throws Exception {
 		String marker = TestProcesses.marker();
 		try {
-			// `yes` outlives the shell and keeps writing into the pipe the shell got from us
+			// `yes` outlives the shell and keeps writing into the pipe the shell got from
+			// us
 			ProcessResult result = this.factory.command("sh", "-c", "yes " + marker + " & echo started")
 				.start()
 				.onExit()

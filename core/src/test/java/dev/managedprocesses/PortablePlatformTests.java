@@ -13,8 +13,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * What macOS and Windows get: the {@link ProcessHandle}-based layer runs, times out and stops processes, and
- * says what it cannot do. Run here on Linux with the portable layer forced.
+ * What macOS and Windows get: the {@link ProcessHandle}-based layer runs, times out and
+ * stops processes, and says what it cannot do. Run here on Linux with the portable layer
+ * forced.
  */
 class PortablePlatformTests {
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Interceptors see each start on the calling thread before the spawn, can pass variables to the child, and hear
- * the pid, the result or the start failure exactly once.
+ * Interceptors see each start on the calling thread before the spawn, can pass variables
+ * to the child, and hear the pid, the result or the start failure exactly once.
  */
 class ProcessInterceptorTests {
 
@@ -55,7 +55,8 @@ class ProcessInterceptorTests {
 
 				@Override
 				public void started(long pid) {
-					ProcessInterceptorTests.this.events.add("started " + pid + " on " + Thread.currentThread().getName());
+					ProcessInterceptorTests.this.events
+						.add("started " + pid + " on " + Thread.currentThread().getName());
 				}
 
 				@Override
@@ -99,7 +100,8 @@ class ProcessInterceptorTests {
 	@Test
 	void hearsAStartFailureOnTheCallingThread() throws Exception {
 		ManagedProcessFactory factory = factory(recording("INTERCEPTED", "yes"));
-		// executable, so it passes the factory's checks, but execve fails on its missing interpreter
+		// executable, so it passes the factory's checks, but execve fails on its missing
+		// interpreter
 		Path script = Files.writeString(this.directory.resolve("missing-interpreter.sh"),
 				"#!/nonexistent/interpreter-" + TestProcesses.marker() + "\n");
 		assertThat(script.toFile().setExecutable(true)).isTrue();
@@ -164,8 +166,7 @@ class ProcessInterceptorTests {
 	void withoutInterceptorsNothingIsKept() throws Exception {
 		ManagedProcessFactory factory = factory();
 		assertThat(factory.command("true").run().isSuccess()).isTrue();
-		assertThat(factory.interceptors().beforeStart(null, Map.of()))
-			.isSameAs(ProcessInterceptors.Interceptions.NONE);
+		assertThat(factory.interceptors().beforeStart(null, Map.of())).isSameAs(ProcessInterceptors.Interceptions.NONE);
 	}
 
 }

@@ -16,8 +16,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@link ProcessOverview} and {@link ProcessSnapshot} describe real processes: a managed tree with its
- * descendant, an unmanaged child of the JVM, and a real zombie child of the JVM.
+ * {@link ProcessOverview} and {@link ProcessSnapshot} describe real processes: a managed
+ * tree with its descendant, an unmanaged child of the JVM, and a real zombie child of the
+ * JVM.
  */
 class ProcessOverviewTests {
 
@@ -54,8 +55,8 @@ class ProcessOverviewTests {
 		assertThat(sleep.isZombie()).isFalse();
 		assertThat(sleep.state()).isIn(ProcessSnapshot.State.SLEEPING, ProcessSnapshot.State.RUNNING);
 		// boot time has a resolution of one second, start times one clock tick
-		assertThat(sleep.startedAt()).hasValueSatisfying((startedAt) -> assertThat(startedAt)
-			.isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2)));
+		assertThat(sleep.startedAt()).hasValueSatisfying(
+				(startedAt) -> assertThat(startedAt).isBetween(before.minusSeconds(2), Instant.now().plusSeconds(2)));
 		assertThat(process.descendants()).containsExactly(sleep);
 	}
 
@@ -90,7 +91,8 @@ class ProcessOverviewTests {
 		assumeTrue(os.setChildSubreaper(true), "prctl(PR_SET_CHILD_SUBREAPER) refused");
 		long orphan = -1;
 		try {
-			// the shell leaves its sleep behind; as subreaper this JVM becomes its parent, and nobody waits for it
+			// the shell leaves its sleep behind; as subreaper this JVM becomes its
+			// parent, and nobody waits for it
 			ProcessResult maker = this.factory.command("sh", "-c", "sleep " + this.marker + " & echo $!").run();
 			orphan = Long.parseLong(maker.stdout().trim());
 			long pid = orphan;

@@ -17,9 +17,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Resource use of real processes in a {@link ProcessOverview}: CPU time of a busy loop grows while an idle
- * {@code sleep} stays near zero, a process holding 100 MB shows it, a tree's sums are its members' sums, and a
- * result carries the samples.
+ * Resource use of real processes in a {@link ProcessOverview}: CPU time of a busy loop
+ * grows while an idle {@code sleep} stays near zero, a process holding 100 MB shows it, a
+ * tree's sums are its members' sums, and a result carries the samples.
  */
 class ProcessResourcesTests {
 
@@ -56,7 +56,8 @@ class ProcessResourcesTests {
 		ProcessOverview first = ProcessOverview.take(this.factory, this.reaper);
 		assertThat(usage(first, busy).cpuPercent()).as("no share on the first sight").isEmpty();
 		Duration busyAtFirst = usage(first, busy).cpu();
-		// on a loaded machine the loop gets what the scheduler gives it: wait for 200 ms of CPU, however long
+		// on a loaded machine the loop gets what the scheduler gives it: wait for 200 ms
+		// of CPU, however long
 		await().atMost(60, TimeUnit.SECONDS)
 			.pollInterval(Duration.ofMillis(200))
 			.until(() -> usage(ProcessOverview.take(this.factory, this.reaper), busy).cpu()
@@ -80,7 +81,8 @@ class ProcessResourcesTests {
 
 	@Test
 	void aProcessHolding100MbShowsItAndTreeSumsAreTheMembersSums() {
-		// the shell keeps 100 MB of 'a' in a variable, then waits on a sleep child: a tree of two
+		// the shell keeps 100 MB of 'a' in a variable, then waits on a sleep child: a
+		// tree of two
 		ManagedProcess holder = this.factory
 			.command("sh", "-c", "x=$(head -c 104857600 /dev/zero | tr '\\0' a); sleep 300 \"$0\"; echo ${#x}",
 					this.marker)
@@ -98,10 +100,12 @@ class ProcessResourcesTests {
 		members.add(root);
 		tree.descendants().forEach((descendant) -> members.add(descendant.resources().orElseThrow()));
 		ResourceUsage sums = tree.resources().orElseThrow();
-		assertThat(sums.cpu()).isEqualTo(members.stream().map(ResourceUsage::cpu).reduce(Duration.ZERO, Duration::plus));
+		assertThat(sums.cpu())
+			.isEqualTo(members.stream().map(ResourceUsage::cpu).reduce(Duration.ZERO, Duration::plus));
 		assertThat(sums.rssBytes().getAsLong())
 			.isEqualTo(members.stream().mapToLong((usage) -> usage.rssBytes().getAsLong()).sum());
-		assertThat(sums.threads().getAsInt()).isEqualTo(members.stream().mapToInt((usage) -> usage.threads().getAsInt()).sum());
+		assertThat(sums.threads().getAsInt())
+			.isEqualTo(members.stream().mapToInt((usage) -> usage.threads().getAsInt()).sum());
 		assertThat(sums.openFiles().getAsInt())
 			.isEqualTo(members.stream().mapToInt((usage) -> usage.openFiles().getAsInt()).sum());
 		// the result carries the samples: the peak seen (VmHWM) holds the 100 MB

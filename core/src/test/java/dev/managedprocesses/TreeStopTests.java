@@ -12,7 +12,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * stop(), kill() and timeouts act on the whole tree: plain, orphaned and double-forked descendants.
+ * stop(), kill() and timeouts act on the whole tree: plain, orphaned and double-forked
+ * descendants.
  */
 class TreeStopTests {
 
@@ -35,7 +36,8 @@ class TreeStopTests {
 	}
 
 	private ManagedProcess startTree(String script) {
-		ManagedProcess process = this.factory.command("sh", "-c", script.replace("{m}", this.marker), "tree-" + this.marker)
+		ManagedProcess process = this.factory
+			.command("sh", "-c", script.replace("{m}", this.marker), "tree-" + this.marker)
 			.start();
 		return process;
 	}
@@ -53,7 +55,8 @@ class TreeStopTests {
 
 	@Test
 	void stopFindsChildrenOfAnIntermediateThatAlreadyDied() throws Exception {
-		// the subshell starts two sleeps and exits at once: they are orphaned before we look
+		// the subshell starts two sleeps and exits at once: they are orphaned before we
+		// look
 		ManagedProcess process = startTree("(sleep {m} & sleep {m} & exit 0); sleep {m}");
 		await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 4);
 		process.stop().get(10, TimeUnit.SECONDS);
@@ -62,7 +65,8 @@ class TreeStopTests {
 
 	@Test
 	void stopFindsDoubleForkedDaemons() throws Exception {
-		// the issue's example: the daemon's parent exits, so it is re-parented away from the tree
+		// the issue's example: the daemon's parent exits, so it is re-parented away from
+		// the tree
 		ManagedProcess process = startTree("(sleep {m} &); (setsid sleep {m} &); exec sleep {m}");
 		await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 3);
 		process.stop().get(10, TimeUnit.SECONDS);
@@ -83,7 +87,8 @@ class TreeStopTests {
 
 	@Test
 	void processIgnoringSigtermIsKilledAfterGracePeriodAndResultSaysSo() throws Exception {
-		ManagedProcess process = this.factory.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & wait; wait")
+		ManagedProcess process = this.factory
+			.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & wait; wait")
 			.gracePeriod(Duration.ofMillis(500))
 			.start();
 		await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 2);
@@ -153,7 +158,8 @@ class TreeStopTests {
 				.start());
 		}
 		for (int i = 0; i < processes.size(); i++) {
-			// the TERM-obeying trees are never reported killed: their grace runs from the SIGTERM actually sent
+			// the TERM-obeying trees are never reported killed: their grace runs from the
+			// SIGTERM actually sent
 			ProcessResult result = processes.get(i).onExit().get(120, TimeUnit.SECONDS);
 			assertThat(result.outcome()).isEqualTo(ProcessOutcome.TIMED_OUT);
 			assertThat(result.killed()).as("process %d killed", i).isEqualTo(i % 3 == 0);
@@ -165,11 +171,14 @@ class TreeStopTests {
 	void stopSignalGoesToTheWholeTreeInsteadOfSigterm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
 			throws Exception {
 		java.nio.file.Path received = dir.resolve("received");
-		// both ignore SIGTERM: only a stop that sends SIGUSR1 to every member ends them without SIGKILL
+		// both ignore SIGTERM: only a stop that sends SIGUSR1 to every member ends them
+		// without SIGKILL
 		String child = "trap 'echo child >> " + received + "; exit 0' USR1; trap '' TERM; sleep {m} & wait";
 		ManagedProcess process = this.factory
-			.command("sh", "-c", ("trap 'echo root >> " + received + "; exit 0' USR1; trap '' TERM; sh -c \"" + child
-					+ "\" & wait").replace("{m}", this.marker), "tree-" + this.marker)
+			.command("sh", "-c",
+					("trap 'echo root >> " + received + "; exit 0' USR1; trap '' TERM; sh -c \"" + child + "\" & wait")
+						.replace("{m}", this.marker),
+					"tree-" + this.marker)
 			.stopSignal("SIGUSR1")
 			.gracePeriod(Duration.ofSeconds(20))
 			.start();
@@ -190,7 +199,8 @@ class TreeStopTests {
 
 	@Test
 	void stopDescendantsStopsWhatAnEndedProcessLeftBehind() throws Exception {
-		// double fork: the sleep is re-parented away at once, and the root exits on its own
+		// double fork: the sleep is re-parented away at once, and the root exits on its
+		// own
 		ManagedProcess process = startTree("(sleep {m} &); exit 0");
 		ProcessResult result = process.onExit().get(30, TimeUnit.SECONDS);
 		assertThat(result.outcome()).isEqualTo(ProcessOutcome.EXITED);

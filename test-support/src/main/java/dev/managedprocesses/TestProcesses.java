@@ -10,8 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * Finds and cleans up test processes by a unique marker in their command line (never by name). The marker is
- * a number, so it can be a {@code sleep} duration: {@code sleep 300.12345678} is findable and harmless.
+ * Finds and cleans up test processes by a unique marker in their command line (never by
+ * name). The marker is a number, so it can be a {@code sleep} duration:
+ * {@code sleep 300.12345678} is findable and harmless.
  */
 public final class TestProcesses {
 

@@ -12,8 +12,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration for managed processes: the {@link ManagedProcessFactory}, the {@link OrphanReaper}, and
- * the lifecycle that stops every process tree on shutdown.
+ * Auto-configuration for managed processes: the {@link ManagedProcessFactory}, the
+ * {@link OrphanReaper}, and the lifecycle that stops every process tree on shutdown.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ManagedProcessesProperties.class)
@@ -25,8 +25,10 @@ public final class ManagedProcessesAutoConfiguration {
 		return OperatingSystem.current();
 	}
 
-	// normally stopped by the lifecycle once the web server has drained requests; close() when the bean is
-	// destroyed (after every lifecycle stop) is then a no-op, and covers a context whose refresh failed
+	// normally stopped by the lifecycle once the web server has drained requests; close()
+	// when the bean is
+	// destroyed (after every lifecycle stop) is then a no-op, and covers a context whose
+	// refresh failed
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ManagedProcessFactory managedProcessFactory(OperatingSystem operatingSystem, ManagedProcessesProperties properties,
@@ -34,8 +36,7 @@ public final class ManagedProcessesAutoConfiguration {
 		ManagedProcessFactory.Builder builder = ManagedProcessFactory.builder();
 		// observations and trace propagation (see the observation package), in @Order
 		interceptors.orderedStream().forEach(builder::interceptor);
-		return builder
-			.operatingSystem(operatingSystem)
+		return builder.operatingSystem(operatingSystem)
 			.defaultTimeout(properties.getDefaultTimeout())
 			.gracePeriod(properties.getGracePeriod())
 			.captureLimit((int) properties.getCaptureLimit().toBytes())

@@ -14,21 +14,23 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the reaper with the context and, on shutdown, stops every managed process tree (SIGTERM to all in
- * parallel, the grace period, then SIGKILL), then the reaper last, so that it reaps the orphans of the trees
- * it just saw die.
+ * Starts the reaper with the context and, on shutdown, stops every managed process tree
+ * (SIGTERM to all in parallel, the grace period, then SIGKILL), then the reaper last, so
+ * that it reaps the orphans of the trees it just saw die.
  * <p>
- * Follows the {@link SmartLifecycle} contract: {@link #stop()} returns only once everything is stopped;
- * {@link #stop(Runnable)} returns at once and always runs the callback, even when stopping failed. The work after
- * the trees are gone (closing the factory, letting the reaper take the last orphans, closing it) runs on a
- * thread of its own, never on the thread that completed the shutdown (a starter thread, see issue 10 item 1).
+ * Follows the {@link SmartLifecycle} contract: {@link #stop()} returns only once
+ * everything is stopped; {@link #stop(Runnable)} returns at once and always runs the
+ * callback, even when stopping failed. The work after the trees are gone (closing the
+ * factory, letting the reaper take the last orphans, closing it) runs on a thread of its
+ * own, never on the thread that completed the shutdown (a starter thread, see issue 10
+ * item 1).
  */
 public class ManagedProcessesLifecycle implements SmartLifecycle {
 
 	/**
-	 * Stops after the web server's graceful shutdown ({@code Integer.MAX_VALUE - 1024}) has drained the
-	 * requests that may still be using processes, and before the web server itself stops
-	 * ({@code Integer.MAX_VALUE - 2048}).
+	 * Stops after the web server's graceful shutdown ({@code Integer.MAX_VALUE - 1024})
+	 * has drained the requests that may still be using processes, and before the web
+	 * server itself stops ({@code Integer.MAX_VALUE - 2048}).
 	 */
 	public static final int PHASE = Integer.MAX_VALUE - 1536;
 
@@ -91,7 +93,10 @@ public class ManagedProcessesLifecycle implements SmartLifecycle {
 		}
 	}
 
-	/** The rest of the stop, on a thread of its own: it waits, which a completion thread must never do. */
+	/**
+	 * The rest of the stop, on a thread of its own: it waits, which a completion thread
+	 * must never do.
+	 */
 	private void finishInBackground(Runnable callback) {
 		Thread thread = new Thread(() -> {
 			try {

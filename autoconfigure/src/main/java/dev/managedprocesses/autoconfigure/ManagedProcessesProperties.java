@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration properties for managed processes, under {@code managed-processes}. Bad values fail binding
- * with a message naming the property.
+ * Configuration properties for managed processes, under {@code managed-processes}. Bad
+ * values fail binding with a message naming the property.
  */
 @ConfigurationProperties("managed-processes")
 public class ManagedProcessesProperties {
@@ -18,18 +18,20 @@ public class ManagedProcessesProperties {
 	private static final Duration MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
 
 	/**
-	 * Timeout for processes that set none; they are then stopped, whole tree. None by default.
+	 * Timeout for processes that set none; they are then stopped, whole tree. None by
+	 * default.
 	 */
 	private Duration defaultTimeout;
 
 	/**
-	 * How long a process tree may take to end after SIGTERM before it gets SIGKILL (on stop, timeout and
-	 * shutdown).
+	 * How long a process tree may take to end after SIGTERM before it gets SIGKILL (on
+	 * stop, timeout and shutdown).
 	 */
 	private Duration gracePeriod = Duration.ofSeconds(5);
 
 	/**
-	 * Most output kept per stream of a process; past it the first and last halves are kept.
+	 * Most output kept per stream of a process; past it the first and last halves are
+	 * kept.
 	 */
 	private DataSize captureLimit = DataSize.ofMegabytes(1);
 
@@ -44,13 +46,14 @@ public class ManagedProcessesProperties {
 	private int maxConcurrent = 1024;
 
 	/**
-	 * How long start() waits for a free slot when max-concurrent processes run, before it fails.
+	 * How long start() waits for a free slot when max-concurrent processes run, before it
+	 * fails.
 	 */
 	private Duration startWait = Duration.ofSeconds(10);
 
 	/**
-	 * Whether to make the JVM a child subreaper (Linux), so orphans of managed processes come back to it to
-	 * be stopped and reaped instead of going to init.
+	 * Whether to make the JVM a child subreaper (Linux), so orphans of managed processes
+	 * come back to it to be stopped and reaped instead of going to init.
 	 */
 	private boolean subreaper = true;
 
@@ -84,8 +87,8 @@ public class ManagedProcessesProperties {
 
 	public void setCaptureLimit(DataSize captureLimit) {
 		if (captureLimit.isNegative() || captureLimit.toBytes() > Integer.MAX_VALUE) {
-			throw new IllegalArgumentException(
-					"managed-processes.capture-limit must be between 0 and " + Integer.MAX_VALUE + " bytes, was " + captureLimit);
+			throw new IllegalArgumentException("managed-processes.capture-limit must be between 0 and "
+					+ Integer.MAX_VALUE + " bytes, was " + captureLimit);
 		}
 		this.captureLimit = captureLimit;
 	}
@@ -104,7 +107,8 @@ public class ManagedProcessesProperties {
 
 	public void setMaxConcurrent(int maxConcurrent) {
 		if (maxConcurrent < 1) {
-			throw new IllegalArgumentException("managed-processes.max-concurrent must be at least 1, was " + maxConcurrent);
+			throw new IllegalArgumentException(
+					"managed-processes.max-concurrent must be at least 1, was " + maxConcurrent);
 		}
 		this.maxConcurrent = maxConcurrent;
 	}
@@ -137,16 +141,17 @@ public class ManagedProcessesProperties {
 	}
 
 	/**
-	 * Rejects a duration that the starter could not schedule (it counts in nanoseconds, about 292 years at
-	 * most), at binding, with the property's name, before anything starts (issue 10 item 4).
+	 * Rejects a duration that the starter could not schedule (it counts in nanoseconds,
+	 * about 292 years at most), at binding, with the property's name, before anything
+	 * starts (issue 10 item 4).
 	 */
 	private static Duration fitsInNanos(Duration duration, String property) {
 		try {
 			duration.toNanos();
 		}
 		catch (ArithmeticException ex) {
-			throw new IllegalArgumentException(property + " must be at most " + MAX_DURATION + " (292 years), was "
-					+ duration);
+			throw new IllegalArgumentException(
+					property + " must be at most " + MAX_DURATION + " (292 years), was " + duration);
 		}
 		return duration;
 	}
@@ -157,7 +162,8 @@ public class ManagedProcessesProperties {
 	public static class Reaper {
 
 		/**
-		 * When to reap orphaned zombies: auto (when the JVM is PID 1 or a child subreaper), always, never.
+		 * When to reap orphaned zombies: auto (when the JVM is PID 1 or a child
+		 * subreaper), always, never.
 		 */
 		private ReaperMode mode = ReaperMode.AUTO;
 
@@ -167,8 +173,8 @@ public class ManagedProcessesProperties {
 		private Duration sweepInterval = Duration.ofMillis(100);
 
 		/**
-		 * How long a zombie must have been seen before it is reaped; lower values risk stealing the exit
-		 * code of a JDK child under load.
+		 * How long a zombie must have been seen before it is reaped; lower values risk
+		 * stealing the exit code of a JDK child under load.
 		 */
 		private Duration minimumAge = Duration.ofSeconds(1);
 
@@ -200,7 +206,8 @@ public class ManagedProcessesProperties {
 
 		public void setMinimumAge(Duration minimumAge) {
 			if (minimumAge.isNegative()) {
-				throw new IllegalArgumentException("managed-processes.reaper.minimum-age must not be negative, was " + minimumAge);
+				throw new IllegalArgumentException(
+						"managed-processes.reaper.minimum-age must not be negative, was " + minimumAge);
 			}
 			this.minimumAge = fitsInNanos(minimumAge, "managed-processes.reaper.minimum-age");
 		}
@@ -221,8 +228,9 @@ public class ManagedProcessesProperties {
 	public static class Health {
 
 		/**
-		 * Most zombie children tolerated: with the reaper running, zombies older than its minimum age plus two
-		 * sweeps (at least 1 s); without it, zombies lasting longer than one sweep interval. Above it, health is DOWN.
+		 * Most zombie children tolerated: with the reaper running, zombies older than its
+		 * minimum age plus two sweeps (at least 1 s); without it, zombies lasting longer
+		 * than one sweep interval. Above it, health is DOWN.
 		 */
 		private int zombieThreshold = 0;
 

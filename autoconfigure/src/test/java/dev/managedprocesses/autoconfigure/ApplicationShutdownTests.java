@@ -20,9 +20,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A whole Spring Boot application (all auto-configuration, as a user's app starts it) runs real process trees
- * and closes: none survives, including one that ignores SIGTERM and one that double-forked. Not a
- * {@code @SpringBootTest}: the test framework's context cache would restart a context the test closes.
+ * A whole Spring Boot application (all auto-configuration, as a user's app starts it)
+ * runs real process trees and closes: none survives, including one that ignores SIGTERM
+ * and one that double-forked. Not a {@code @SpringBootTest}: the test framework's context
+ * cache would restart a context the test closes.
  */
 class ApplicationShutdownTests {
 
@@ -46,7 +47,8 @@ class ApplicationShutdownTests {
 		ManagedProcess plain = factory.command("sh", "-c", "sleep " + this.marker + " & wait").start();
 		ManagedProcess stubborn = factory.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & wait; wait")
 			.start();
-		ManagedProcess daemonizing = factory.command("sh", "-c", "(sleep " + this.marker + " &); exec sleep " + this.marker)
+		ManagedProcess daemonizing = factory
+			.command("sh", "-c", "(sleep " + this.marker + " &); exec sleep " + this.marker)
 			.start();
 		await().atMost(10, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 6);
 

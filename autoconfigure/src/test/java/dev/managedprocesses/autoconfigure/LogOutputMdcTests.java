@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Lines logged by {@code logOutput()} carry the process's name and pid in the MDC, through Logback as a Spring
- * Boot application logs, and the logging thread's own MDC is left as it was.
+ * Lines logged by {@code logOutput()} carry the process's name and pid in the MDC,
+ * through Logback as a Spring Boot application logs, and the logging thread's own MDC is
+ * left as it was.
  */
 class LogOutputMdcTests {
 
@@ -32,7 +33,10 @@ class LogOutputMdcTests {
 
 	private final Logger logger = (Logger) LoggerFactory.getLogger("dev.managedprocesses.output.mdc-probe");
 
-	/** Keeps each event with the MDC as it was when logged (Logback reads it lazily otherwise). */
+	/**
+	 * Keeps each event with the MDC as it was when logged (Logback reads it lazily
+	 * otherwise).
+	 */
 	private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
 
 		@Override
@@ -73,7 +77,8 @@ class LogOutputMdcTests {
 		assertThat(this.appender.list).extracting(ILoggingEvent::getMDCPropertyMap)
 			.allSatisfy((mdc) -> assertThat(mdc).containsEntry("process.name", "mdc-probe")
 				.containsEntry("process.pid", pid));
-		// run() logs on the calling thread: what it had in its MDC is back, and nothing was added
+		// run() logs on the calling thread: what it had in its MDC is back, and nothing
+		// was added
 		assertThat(MDC.getCopyOfContextMap()).isEqualTo(Map.of("process.name", "caller"));
 	}
 

@@ -33,7 +33,8 @@ class ManagedProcessesAutoConfigurationTests {
 
 	private final String marker = TestProcesses.marker();
 
-	// the subreaper flag belongs to the whole test JVM: keep it off unless a test is about it
+	// the subreaper flag belongs to the whole test JVM: keep it off unless a test is
+	// about it
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ManagedProcessesAutoConfiguration.class))
 		.withPropertyValues("managed-processes.subreaper=false");
@@ -105,7 +106,8 @@ class ManagedProcessesAutoConfigurationTests {
 		});
 		this.runner.withPropertyValues("managed-processes.reaper.mode=sometimes").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasStackTraceContaining("sometimes").hasStackTraceContaining("ReaperMode");
+			assertThat(context.getStartupFailure()).hasStackTraceContaining("sometimes")
+				.hasStackTraceContaining("ReaperMode");
 		});
 	}
 
@@ -116,13 +118,14 @@ class ManagedProcessesAutoConfigurationTests {
 		this.runner.withPropertyValues("managed-processes.grace-period=500ms").run((context) -> {
 			ManagedProcessFactory factory = context.getBean(ManagedProcessFactory.class);
 			processes.add(factory.command("sleep", this.marker).start());
-			processes.add(factory.command("sh", "-c", "sleep " + this.marker + " & sleep " + this.marker + " & wait").start());
+			processes.add(factory.command("sh", "-c", "sleep " + this.marker + " & sleep " + this.marker + " & wait")
+				.start());
 			processes.add(factory.command("sh", "-c", "trap '' TERM; sleep " + this.marker + " & wait; wait").start());
 			await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 6);
 		});
 		assertThat(TestProcesses.alive(this.marker)).isEmpty();
-		assertThat(processes).allSatisfy(
-				(process) -> assertThat(process.onExit().join().outcome()).isEqualTo(ProcessOutcome.STOPPED));
+		assertThat(processes)
+			.allSatisfy((process) -> assertThat(process.onExit().join().outcome()).isEqualTo(ProcessOutcome.STOPPED));
 		assertThat(processes.get(2).onExit().join().killed()).isTrue();
 	}
 
@@ -143,7 +146,8 @@ class ManagedProcessesAutoConfigurationTests {
 			closeNanos[0] = System.nanoTime() - closeNanos[0];
 		});
 		assertThat(TestProcesses.alive(this.marker)).isEmpty();
-		// one grace period plus signalling 1,000 processes on a busy 2-core machine; 500 in a row would be 1,000 s
+		// one grace period plus signalling 1,000 processes on a busy 2-core machine; 500
+		// in a row would be 1,000 s
 		assertThat(Duration.ofNanos(closeNanos[0])).isLessThan(grace.plusSeconds(15));
 	}
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Runs the benchmark scenarios and prints one markdown table per scenario, with the JVM, the CPU count and
- * the library versions. {@code java -jar benchmarks.jar [--smoke] [1 2 ... 13]} (all scenarios by default).
+ * Runs the benchmark scenarios and prints one markdown table per scenario, with the JVM,
+ * the CPU count and the library versions.
+ * {@code java -jar benchmarks.jar [--smoke] [1 2 ... 13]} (all scenarios by default).
  * Exits with 1 when a goal is not met.
  */
 public final class BenchmarkMain {
@@ -25,12 +26,18 @@ public final class BenchmarkMain {
 		}
 		System.out.println(environment());
 		List<Table> tables = run(smoke ? Scenarios.Size.smoke() : Scenarios.Size.full(), chosen);
-		long failed = tables.stream().flatMap((table) -> table.goals().stream()).filter((goal) -> goal.startsWith("FAIL")).count();
+		long failed = tables.stream()
+			.flatMap((table) -> table.goals().stream())
+			.filter((goal) -> goal.startsWith("FAIL"))
+			.count();
 		System.out.println(failed == 0 ? "All goals met." : failed + " goal(s) not met.");
 		System.exit(failed == 0 ? 0 : 1);
 	}
 
-	/** Runs the chosen scenarios (all when none is chosen), printing each table as it completes. */
+	/**
+	 * Runs the chosen scenarios (all when none is chosen), printing each table as it
+	 * completes.
+	 */
 	static List<Table> run(Scenarios.Size size, List<Integer> chosen) throws Exception {
 		Scenarios scenarios = new Scenarios(size);
 		List<Table> tables = new ArrayList<>();
@@ -69,8 +76,8 @@ public final class BenchmarkMain {
 		return "JVM " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version") + ", "
 				+ Runtime.getRuntime().availableProcessors() + " CPUs, " + System.getProperty("os.name") + " "
 				+ System.getProperty("os.version") + "; managed-processes " + versions.getProperty("managed-processes")
-				+ ", zt-exec " + versions.getProperty("zt-exec") + ", commons-exec " + versions.getProperty("commons-exec")
-				+ ", nuprocess " + versions.getProperty("nuprocess") + "\n";
+				+ ", zt-exec " + versions.getProperty("zt-exec") + ", commons-exec "
+				+ versions.getProperty("commons-exec") + ", nuprocess " + versions.getProperty("nuprocess") + "\n";
 	}
 
 }

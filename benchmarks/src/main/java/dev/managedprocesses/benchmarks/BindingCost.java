@@ -7,9 +7,10 @@ import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
 
 /**
- * What one JNA call costs, the way the engine binds libc (direct mapping, {@code Native.register}) against
- * a {@code Library} interface proxy, with and without errno through {@link LastErrorException}. The call is
- * {@code fcntl(0, F_GETFL)}: a real system call that does next to nothing, so the binding's own cost shows.
+ * What one JNA call costs, the way the engine binds libc (direct mapping,
+ * {@code Native.register}) against a {@code Library} interface proxy, with and without
+ * errno through {@link LastErrorException}. The call is {@code fcntl(0, F_GETFL)}: a real
+ * system call that does next to nothing, so the binding's own cost shows.
  */
 final class BindingCost {
 
@@ -19,8 +20,9 @@ final class BindingCost {
 	}
 
 	static Table run(int calls) {
-		Table table = new Table("13. One JNA call, `fcntl(0, F_GETFL)` (ns per call, " + calls + " calls, after warm-up)",
-				"binding", "ns per call");
+		Table table = new Table(
+				"13. One JNA call, `fcntl(0, F_GETFL)` (ns per call, " + calls + " calls, after warm-up)", "binding",
+				"ns per call");
 		if (!Platform.isLinux()) {
 			table.row("unavailable here", Double.NaN);
 			return table;
@@ -38,8 +40,8 @@ final class BindingCost {
 		table.row("direct mapping (the engine's LinuxIo)", direct);
 		table.row("Library interface", viaProxy);
 		table.row("Library interface, throws LastErrorException", viaProxyErrno);
-		table.goal("direct mapping is the cheaper binding (" + Table.format(direct) + " <= " + Table.format(viaProxy) + " ns)",
-				direct <= viaProxy);
+		table.goal("direct mapping is the cheaper binding (" + Table.format(direct) + " <= " + Table.format(viaProxy)
+				+ " ns)", direct <= viaProxy);
 		return table;
 	}
 

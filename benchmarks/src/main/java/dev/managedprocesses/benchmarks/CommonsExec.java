@@ -41,7 +41,9 @@ final class CommonsExec implements Library {
 
 	@Override
 	public Running start(List<String> command) throws Exception {
-		ExecuteWatchdog watchdog = ExecuteWatchdog.builder().setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION).get();
+		ExecuteWatchdog watchdog = ExecuteWatchdog.builder()
+			.setTimeout(ExecuteWatchdog.INFINITE_TIMEOUT_DURATION)
+			.get();
 		DefaultExecutor executor = DefaultExecutor.builder().get();
 		executor.setWatchdog(watchdog);
 		executor.setStreamHandler(new PumpStreamHandler(ByteArrayOutputStream.nullOutputStream()));

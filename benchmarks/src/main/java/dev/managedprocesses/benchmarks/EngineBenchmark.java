@@ -19,10 +19,11 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH: the event-driven engine, alone and as wired into the factory ({@code managed-run},
- * {@code managed-start}). Spawn and capture
- * {@code seq 1 20000} with raw {@link ProcessBuilder} (read in the caller; read on a reader thread) against
- * the engine's pipes owned through {@code /proc/self/fd}, waited for with {@code poll()} in the caller or by
- * the epoll thread. {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main EngineBenchmark}.
+ * {@code managed-start}). Spawn and capture {@code seq 1 20000} with raw
+ * {@link ProcessBuilder} (read in the caller; read on a reader thread) against the
+ * engine's pipes owned through {@code /proc/self/fd}, waited for with {@code poll()} in
+ * the caller or by the epoll thread.
+ * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main EngineBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -46,7 +47,8 @@ public class EngineBenchmark {
 			case "raw-reader-thread" -> new RawReaderThread();
 			case "engine-poll" -> new EngineDirect(EngineDirect.Mode.POLL);
 			case "engine-loop" -> new EngineDirect(EngineDirect.Mode.LOOP);
-			// the integrated path: the factory with its default capture, run() (poll in the caller) and
+			// the integrated path: the factory with its default capture, run() (poll in
+			// the caller) and
 			// start() + await() (the factory's I/O loop)
 			case "managed-run" -> new ManagedProcesses();
 			case "managed-start" -> ManagedProcesses.viaStart();

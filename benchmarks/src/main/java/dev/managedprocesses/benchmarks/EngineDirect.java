@@ -16,10 +16,10 @@ import dev.managedprocesses.internal.io.OutputSink;
 import dev.managedprocesses.internal.io.PollWaiter;
 
 /**
- * The event-driven engine on its own, before it is wired into the factory: pipes owned through
- * {@code /proc/self/fd}, waited for with {@code poll()} in the calling thread ({@link Mode#POLL}) or by the
- * factory-wide epoll thread ({@link Mode#LOOP}). Shows the engine's raw potential against raw
- * {@link ProcessBuilder}.
+ * The event-driven engine on its own, before it is wired into the factory: pipes owned
+ * through {@code /proc/self/fd}, waited for with {@code poll()} in the calling thread
+ * ({@link Mode#POLL}) or by the factory-wide epoll thread ({@link Mode#LOOP}). Shows the
+ * engine's raw potential against raw {@link ProcessBuilder}.
  */
 final class EngineDirect implements Library {
 
@@ -74,7 +74,9 @@ final class EngineDirect implements Library {
 		CapturedPipes pipes = CapturedPipes.open(true, false);
 		Process process;
 		try {
-			process = pipes.redirect(new ProcessBuilder(command)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+			process = pipes.redirect(new ProcessBuilder(command))
+				.redirectError(ProcessBuilder.Redirect.DISCARD)
+				.start();
 		}
 		catch (IOException ex) {
 			pipes.close();

@@ -24,9 +24,10 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * 12. The actuator over real HTTP with JSON, as an orchestrator and a dashboard see it: a Spring Boot app on a
- * random port in this JVM, with many live trees and many finished processes, and many clients asking at
- * once, first {@code /actuator/processes}, then {@code /actuator/health}.
+ * 12. The actuator over real HTTP with JSON, as an orchestrator and a dashboard see it: a
+ * Spring Boot app on a random port in this JVM, with many live trees and many finished
+ * processes, and many clients asking at once, first {@code /actuator/processes}, then
+ * {@code /actuator/health}.
  */
 final class HttpEndpointScenario {
 
@@ -37,8 +38,10 @@ final class HttpEndpointScenario {
 		int trees = size.endpointProcesses();
 		int clients = size.httpClients();
 		int perClient = size.httpRequestsPerClient();
-		Table table = new Table("12. Actuator over HTTP: " + clients + " concurrent clients, " + trees + " live trees and "
-				+ trees + " finished processes (ms per request)", "endpoint", "requests", "requests/s", "p50", "p99", "max");
+		Table table = new Table(
+				"12. Actuator over HTTP: " + clients + " concurrent clients, " + trees + " live trees and " + trees
+						+ " finished processes (ms per request)",
+				"endpoint", "requests", "requests/s", "p50", "p99", "max");
 		String marker = TestProcesses.marker();
 		SpringApplication application = new SpringApplication(App.class);
 		application.setLogStartupInfo(false);
@@ -59,11 +62,14 @@ final class HttpEndpointScenario {
 			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 			Load processesLoad = load(client, base + "/actuator/processes", clients, perClient, trees);
 			Stats processes = processesLoad.stats();
-			table.row("/actuator/processes", processes.count(), processesLoad.perSecond(), processes.median(), processes.p99(), processes.max());
+			table.row("/actuator/processes", processes.count(), processesLoad.perSecond(), processes.median(),
+					processes.p99(), processes.max());
 			Load healthLoad = load(client, base + "/actuator/health", clients, perClient, -1);
 			Stats health = healthLoad.stats();
-			table.row("/actuator/health", health.count(), healthLoad.perSecond(), health.median(), health.p99(), health.max());
-			table.goal("/actuator/processes p99 under 100 ms (" + Table.format(processes.p99()) + " ms)", processes.p99() < 100);
+			table.row("/actuator/health", health.count(), healthLoad.perSecond(), health.median(), health.p99(),
+					health.max());
+			table.goal("/actuator/processes p99 under 100 ms (" + Table.format(processes.p99()) + " ms)",
+					processes.p99() < 100);
 			table.goal("/actuator/health p99 under 10 ms (" + Table.format(health.p99()) + " ms)", health.p99() < 10);
 		}
 		finally {
@@ -78,10 +84,12 @@ final class HttpEndpointScenario {
 	}
 
 	/**
-	 * Each client sends {@code perClient} requests, one after another, after two warm-up requests; every
-	 * response must be 200 (and, for the processes document, list the live trees).
+	 * Each client sends {@code perClient} requests, one after another, after two warm-up
+	 * requests; every response must be 200 (and, for the processes document, list the
+	 * live trees).
 	 */
-	private static Load load(HttpClient client, String url, int clients, int perClient, int expectedLive) throws Exception {
+	private static Load load(HttpClient client, String url, int clients, int perClient, int expectedLive)
+			throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build();
 		for (int i = 0; i < 2; i++) {
 			check(client.send(request, HttpResponse.BodyHandlers.ofString()), expectedLive);
@@ -118,7 +126,8 @@ final class HttpEndpointScenario {
 
 	private static void check(HttpResponse<String> response, int expectedLive) {
 		if (response.statusCode() != 200) {
-			throw new IllegalStateException(response.uri() + " answered " + response.statusCode() + ": " + response.body());
+			throw new IllegalStateException(
+					response.uri() + " answered " + response.statusCode() + ": " + response.body());
 		}
 		if (expectedLive > 0 && !response.body().contains("\"live\"")) {
 			throw new IllegalStateException(response.uri() + " has no live list: " + response.body().substring(0, 200));

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * One way to run processes, measured against the others: the starter, raw {@link ProcessBuilder}, or a peer
- * library, each used through its own API.
+ * One way to run processes, measured against the others: the starter, raw
+ * {@link ProcessBuilder}, or a peer library, each used through its own API.
  */
 interface Library extends AutoCloseable {
 
@@ -17,10 +17,16 @@ interface Library extends AutoCloseable {
 	/** Starts {@code command}, captures its standard output, waits for it. */
 	String capture(List<String> command) throws Exception;
 
-	/** Starts a long-running {@code command} (output captured when the library does so by default). */
+	/**
+	 * Starts a long-running {@code command} (output captured when the library does so by
+	 * default).
+	 */
 	Running start(List<String> command) throws Exception;
 
-	/** Runs {@code command} with a timeout through the library's own timeout support; returns when it does. */
+	/**
+	 * Runs {@code command} with a timeout through the library's own timeout support;
+	 * returns when it does.
+	 */
 	void runWithTimeout(List<String> command, Duration timeout) throws Exception;
 
 	@Override

@@ -7,7 +7,8 @@ import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 
 /**
- * The starter: {@link ManagedProcessFactory}, output captured (its default) unless told otherwise.
+ * The starter: {@link ManagedProcessFactory}, output captured (its default) unless told
+ * otherwise.
  */
 class ManagedProcesses implements Library {
 
@@ -36,7 +37,8 @@ class ManagedProcesses implements Library {
 
 	@Override
 	public String name() {
-		return (this.output == Output.CAPTURED) ? "managed-processes" : "managed-processes (" + this.output.name().toLowerCase() + ")";
+		return (this.output == Output.CAPTURED) ? "managed-processes"
+				: "managed-processes (" + this.output.name().toLowerCase() + ")";
 	}
 
 	@Override
@@ -49,7 +51,10 @@ class ManagedProcesses implements Library {
 		return this.factory.command(command).run().stdout();
 	}
 
-	/** The factory through {@code start()} and {@code await()} for capture: the factory's I/O loop reads. */
+	/**
+	 * The factory through {@code start()} and {@code await()} for capture: the factory's
+	 * I/O loop reads.
+	 */
 	static ManagedProcesses viaStart() {
 		return new ManagedProcesses() {
 			@Override
@@ -68,13 +73,19 @@ class ManagedProcesses implements Library {
 
 	private static final java.util.concurrent.atomic.AtomicInteger pumpThreads = new java.util.concurrent.atomic.AtomicInteger();
 
-	/** Counts per-process output threads of the portable pump seen while a process ran (0 on the engine). */
+	/**
+	 * Counts per-process output threads of the portable pump seen while a process ran (0
+	 * on the engine).
+	 */
 	static int pumpThreadsSeen() {
 		return pumpThreads.get();
 	}
 
 	private static void notePumpThread(long pid) {
-		if (Thread.getAllStackTraces().keySet().stream().anyMatch((t) -> t.getName().equals("managed-process-output-" + pid))) {
+		if (Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.anyMatch((t) -> t.getName().equals("managed-process-output-" + pid))) {
 			pumpThreads.incrementAndGet();
 		}
 	}
@@ -84,7 +95,8 @@ class ManagedProcesses implements Library {
 		var builder = this.factory.command(command);
 		switch (this.output) {
 			case DISCARDED -> builder.discardOutput();
-			case FILE -> builder.redirectOutput(java.nio.file.Path.of("/dev/null")).redirectError(java.nio.file.Path.of("/dev/null"));
+			case FILE -> builder.redirectOutput(java.nio.file.Path.of("/dev/null"))
+				.redirectError(java.nio.file.Path.of("/dev/null"));
 			default -> {
 			}
 		}

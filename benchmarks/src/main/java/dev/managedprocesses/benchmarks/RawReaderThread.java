@@ -8,8 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The JDK's own pipes read with a blocking read on another platform thread (from a cached pool), as a library
- * that must not block the caller does it: the thread switch the engine avoids.
+ * The JDK's own pipes read with a blocking read on another platform thread (from a cached
+ * pool), as a library that must not block the caller does it: the thread switch the
+ * engine avoids.
  */
 final class RawReaderThread implements Library {
 

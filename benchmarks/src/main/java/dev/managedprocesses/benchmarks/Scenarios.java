@@ -25,8 +25,9 @@ import dev.managedprocesses.reaper.ReaperMode;
 import org.springframework.boot.actuate.endpoint.Show;
 
 /**
- * The benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the same code runs
- * as a tiny smoke test in CI and as the real measurement in {@code run-all.sh}.
+ * The benchmark scenarios. Each returns a table; sizes come from {@link Size}, so the
+ * same code runs as a tiny smoke test in CI and as the real measurement in
+ * {@code run-all.sh}.
  */
 final class Scenarios {
 
@@ -54,7 +55,8 @@ final class Scenarios {
 	}
 
 	static List<Supplier<Library>> peers() {
-		return List.of(ManagedProcesses::new, RawProcessBuilder::new, ZtExec::new, CommonsExec::new, NuProcessLibrary::new);
+		return List.of(ManagedProcesses::new, RawProcessBuilder::new, ZtExec::new, CommonsExec::new,
+				NuProcessLibrary::new);
 	}
 
 	/** 1. Spawn and wait for {@code /bin/true}, sequentially, libraries taking turns. */
@@ -69,14 +71,14 @@ final class Scenarios {
 			while (System.nanoTime() - start < this.size.slice().toNanos());
 			return runs / seconds(start);
 		});
-		return throughputTable("1. Spawn and wait, /bin/true, sequential (processes/s)", rates,
-				(table, medians) -> {
-					table.goal("spawn throughput of managed-processes >= 0.98 x raw ProcessBuilder ("
-							+ ratio(medians, "managed-processes") + ")", ratioOf(medians, "managed-processes") >= 0.98);
-					table.goal("spawn throughput of managed-processes >= zt-exec (" + ratio(medians, "managed-processes")
-							+ " vs " + ratio(medians, "zt-exec") + ")",
-							ratioOf(medians, "managed-processes") >= ratioOf(medians, "zt-exec"));
-				});
+		return throughputTable("1. Spawn and wait, /bin/true, sequential (processes/s)", rates, (table, medians) -> {
+			table.goal("spawn throughput of managed-processes >= 0.98 x raw ProcessBuilder ("
+					+ ratio(medians, "managed-processes") + ")", ratioOf(medians, "managed-processes") >= 0.98);
+			table.goal(
+					"spawn throughput of managed-processes >= zt-exec (" + ratio(medians, "managed-processes") + " vs "
+							+ ratio(medians, "zt-exec") + ")",
+					ratioOf(medians, "managed-processes") >= ratioOf(medians, "zt-exec"));
+		});
 	}
 
 	/** 2. Spawn and capture {@code seq 1 20000}, output checked. */
@@ -101,15 +103,18 @@ final class Scenarios {
 				.mapToDouble(Map.Entry::getValue)
 				.max()
 				.orElse(0);
-			table.goal("capture of managed-processes >= 1.0 x raw ProcessBuilder (" + ratio(medians, "managed-processes")
-					+ ")", ratioOf(medians, "managed-processes") >= 1.0);
+			table.goal("capture of managed-processes >= 1.0 x raw ProcessBuilder ("
+					+ ratio(medians, "managed-processes") + ")", ratioOf(medians, "managed-processes") >= 1.0);
 			table.goal("capture of managed-processes at least as fast as the fastest peer ("
 					+ Table.format(medians.get("managed-processes")) + " vs " + Table.format(fastestPeer) + "/s)",
 					medians.get("managed-processes") >= fastestPeer);
 		});
 	}
 
-	/** 3. Many concurrent {@code sleep}s: extra platform threads and resident memory per running process. */
+	/**
+	 * 3. Many concurrent {@code sleep}s: extra platform threads and resident memory per
+	 * running process.
+	 */
 	Table concurrent() throws Exception {
 		Table table = new Table("3. " + this.size.concurrent() + " concurrent `sleep` processes (per running process; "
 				+ "threads besides the JDK's own process reaper pool, which every ProcessBuilder-based library shares)",
@@ -133,7 +138,8 @@ final class Scenarios {
 				waitUntil(() -> TestProcesses.alive(marker).size() >= this.size.concurrent(), 30_000);
 				Thread.sleep(500);
 				double perThread = (threadsOutsideJdkReaperPool() - threadsBefore) / (double) this.size.concurrent();
-				// garbage of the spawns is not what a running process costs: collect it before reading RSS
+				// garbage of the spawns is not what a running process costs: collect it
+				// before reading RSS
 				settle();
 				double perRss = (rssKiB() - rssBefore) / (double) this.size.concurrent();
 				threads.put(library.name(), perThread);
@@ -152,16 +158,23 @@ final class Scenarios {
 		table.goal("threads per process, captured: managed " + Table.format(threads.get("managed-processes"))
 				+ " <= raw (" + Table.format(raw) + ")", threads.get("managed-processes") <= raw + 0.05);
 		double rawRss = rss.get("raw ProcessBuilder");
-		table.goal("RSS per process, captured: managed " + Table.format(rss.get("managed-processes")) + " KiB <= 1.5 x raw ("
-				+ Table.format(1.5 * rawRss) + " KiB)", rss.get("managed-processes") <= 1.5 * rawRss);
-		table.goal("threads per process, discarded: managed " + Table.format(threads.get("managed-processes (discarded)"))
-				+ " <= raw (" + Table.format(raw) + ")", threads.get("managed-processes (discarded)") <= raw + 0.05);
+		table.goal(
+				"RSS per process, captured: managed " + Table.format(rss.get("managed-processes"))
+						+ " KiB <= 1.5 x raw (" + Table.format(1.5 * rawRss) + " KiB)",
+				rss.get("managed-processes") <= 1.5 * rawRss);
+		table.goal(
+				"threads per process, discarded: managed " + Table.format(threads.get("managed-processes (discarded)"))
+						+ " <= raw (" + Table.format(raw) + ")",
+				threads.get("managed-processes (discarded)") <= raw + 0.05);
 		table.goal("threads per process, to a file: managed " + Table.format(threads.get("managed-processes (file)"))
 				+ " <= raw (" + Table.format(raw) + ")", threads.get("managed-processes (file)") <= raw + 0.05);
 		return table;
 	}
 
-	/** Starts and ends a small batch, so class loading, JIT and heap growth are not charged to the measurement. */
+	/**
+	 * Starts and ends a small batch, so class loading, JIT and heap growth are not
+	 * charged to the measurement.
+	 */
 	private void warmUp(Library library, String marker) throws Exception {
 		List<Library.Running> running = new ArrayList<>();
 		for (int i = 0; i < Math.min(20, this.size.concurrent()); i++) {
@@ -174,10 +187,13 @@ final class Scenarios {
 		}
 	}
 
-	/** 4. Tree kill through each library's own API: grandchildren left alive 2 s later. */
+	/**
+	 * 4. Tree kill through each library's own API: grandchildren left alive 2 s later.
+	 */
 	Table treeKill() throws Exception {
-		Table table = new Table("4. Tree kill: " + this.size.trees() + " trees of `sh -c 'sleep 100 & sleep 100 & wait'`",
-				"library", "grandchildren alive after 2 s", "of");
+		Table table = new Table(
+				"4. Tree kill: " + this.size.trees() + " trees of `sh -c 'sleep 100 & sleep 100 & wait'`", "library",
+				"grandchildren alive after 2 s", "of");
 		Map<String, Integer> left = new LinkedHashMap<>();
 		for (Supplier<Library> supplier : peers()) {
 			String marker = TestProcesses.marker();
@@ -204,7 +220,10 @@ final class Scenarios {
 		return table;
 	}
 
-	/** 5. A timeout of 500 ms on {@code sh -c 'sleep 100 & sleep 100'}: when the call returns, what is left. */
+	/**
+	 * 5. A timeout of 500 ms on {@code sh -c 'sleep 100 & sleep 100'}: when the call
+	 * returns, what is left.
+	 */
 	Table timeout() throws Exception {
 		Duration timeout = Duration.ofMillis(500);
 		Table table = new Table("5. Timeout of `sh -c 'sleep 100 & sleep 100'` at 500 ms", "library",
@@ -219,11 +238,13 @@ final class Scenarios {
 				int hung = 0;
 				for (int i = 0; i < repeats; i++) {
 					String marker = TestProcesses.marker();
-					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+					java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors
+						.newSingleThreadExecutor();
 					try {
 						long start = System.nanoTime();
 						var call = caller.submit(() -> {
-							library.runWithTimeout(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker), timeout);
+							library.runWithTimeout(List.of("sh", "-c", "sleep " + marker + " & sleep " + marker),
+									timeout);
 							return null;
 						});
 						try {
@@ -233,7 +254,8 @@ final class Scenarios {
 							left += TestProcesses.alive(marker).size();
 						}
 						catch (java.util.concurrent.TimeoutException ex) {
-							// the call waits for output the orphaned grandchildren keep open: count it as hung
+							// the call waits for output the orphaned grandchildren keep
+							// open: count it as hung
 							hung++;
 							took.add(millis(start));
 							left += TestProcesses.alive(marker).size();
@@ -249,22 +271,29 @@ final class Scenarios {
 				double median = Stats.of(took).median();
 				returned.put(library.name(), median);
 				leftovers.put(library.name(), left / repeats);
-				table.row(library.name(), (hung > 0) ? "> " + this.size.hungAfter().toMillis() + " (hung on the pipe in " + hung + " of "
-						+ repeats + ")" : Table.format(median), left / repeats);
+				table.row(library.name(), (hung > 0) ? "> " + this.size.hungAfter().toMillis()
+						+ " (hung on the pipe in " + hung + " of " + repeats + ")" : Table.format(median),
+						left / repeats);
 			}
 		}
 		long limit = timeout.plusSeconds(2).plusMillis(100).toMillis();
-		table.goal("managed-processes returns within timeout + grace + 100 ms (" + Table.format(returned.get("managed-processes"))
-				+ " <= " + limit + " ms) and leaves nothing (" + leftovers.get("managed-processes") + ")",
+		table.goal(
+				"managed-processes returns within timeout + grace + 100 ms ("
+						+ Table.format(returned.get("managed-processes")) + " <= " + limit + " ms) and leaves nothing ("
+						+ leftovers.get("managed-processes") + ")",
 				returned.get("managed-processes") <= limit && leftovers.get("managed-processes") == 0);
 		return table;
 	}
 
-	/** 6. Orphan reap latency, the starter only, this JVM as child subreaper: steady rate and a burst. */
+	/**
+	 * 6. Orphan reap latency, the starter only, this JVM as child subreaper: steady rate
+	 * and a burst.
+	 */
 	Table reapLatency() throws Exception {
 		OperatingSystem os = OperatingSystem.current();
-		Table table = new Table("6. Orphan reap latency (ms from the orphan's exit to its reaping; JVM as subreaper, defaults)",
-				"load", "orphans", "median", "p99", "max");
+		Table table = new Table(
+				"6. Orphan reap latency (ms from the orphan's exit to its reaping; JVM as subreaper, defaults)", "load",
+				"orphans", "median", "p99", "max");
 		if (!os.canReap() || !os.setChildSubreaper(true)) {
 			table.row("unavailable here", 0, Double.NaN, Double.NaN, Double.NaN);
 			return table;
@@ -283,8 +312,8 @@ final class Scenarios {
 			orphans(dir, burst, 2);
 			Stats burstStats = latencies(reaper, dir, burst);
 			table.row("one burst", burst, burstStats.median(), burstStats.p99(), burstStats.max());
-			table.goal("every orphan reaped (" + (steadyStats.count() + burstStats.count()) + " of " + (steady + burst) + ")",
-					steadyStats.count() + burstStats.count() == steady + burst);
+			table.goal("every orphan reaped (" + (steadyStats.count() + burstStats.count()) + " of " + (steady + burst)
+					+ ")", steadyStats.count() + burstStats.count() == steady + burst);
 		}
 		finally {
 			os.setChildSubreaper(false);
@@ -296,7 +325,10 @@ final class Scenarios {
 		return table;
 	}
 
-	/** Each orphan writes its exit time (ns) into a file named after its pid, then exits at once. */
+	/**
+	 * Each orphan writes its exit time (ns) into a file named after its pid, then exits
+	 * at once.
+	 */
 	private static void orphans(Path dir, int count, double sleepSeconds) throws Exception {
 		String orphan = "sh -c 'sleep " + sleepSeconds + "; date +%s%N > " + dir + "/$$' &";
 		String script = "i=0; while [ $i -lt " + count + " ]; do " + orphan + " i=$((i+1)); done; exit 0";
@@ -338,10 +370,14 @@ final class Scenarios {
 	Table shutdown() throws Exception {
 		Duration grace = Duration.ofSeconds(2);
 		int trees = this.size.shutdownTrees();
-		Table table = new Table("7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)",
-				"trees", "processes", "shutdown took (ms)", "survivors");
+		Table table = new Table(
+				"7. Shutdown with " + trees + " live trees, a tenth ignoring SIGTERM (grace period 2 s)", "trees",
+				"processes", "shutdown took (ms)", "survivors");
 		String marker = TestProcesses.marker();
-		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(grace).maxConcurrent(trees + 10).build()) {
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder()
+			.gracePeriod(grace)
+			.maxConcurrent(trees + 10)
+			.build()) {
 			for (int i = 0; i < trees; i++) {
 				String script = (i % 10 == 0) ? "trap '' TERM; sleep {m} & wait; wait" : "sleep {m} & wait";
 				factory.command("sh", "-c", script.replace("{m}", marker)).discardOutput().start();
@@ -364,12 +400,16 @@ final class Scenarios {
 	/** 8. The endpoint's document with many live and finished processes. */
 	Table endpoint() throws Exception {
 		int count = this.size.endpointProcesses();
-		Table table = new Table("8. `/actuator/processes` document with " + count + " live and " + count
-				+ " finished processes (ms per request, in process, before JSON)", "requests", "median", "p99", "max");
+		Table table = new Table(
+				"8. `/actuator/processes` document with " + count + " live and " + count
+						+ " finished processes (ms per request, in process, before JSON)",
+				"requests", "median", "p99", "max");
 		String marker = TestProcesses.marker();
 		OperatingSystem os = OperatingSystem.current();
-		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().historySize(count).maxConcurrent(count + 10).build();
-				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder()
+			.historySize(count)
+			.maxConcurrent(count + 10)
+			.build(); OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).build()) {
 			for (int i = 0; i < count; i++) {
 				factory.command("/bin/true").run();
 			}
@@ -399,7 +439,10 @@ final class Scenarios {
 		return table;
 	}
 
-	/** 9. Soak: many sequential runs with capture; threads, descriptors and heap at start, middle, end. */
+	/**
+	 * 9. Soak: many sequential runs with capture; threads, descriptors and heap at start,
+	 * middle, end.
+	 */
 	Table soak() throws Exception {
 		int runs = this.size.soakRuns();
 		Table table = new Table("9. Soak: " + runs + " sequential runs with capture", "point", "runs", "threads",
@@ -429,20 +472,24 @@ final class Scenarios {
 		}
 		long[] first = points.get(0);
 		long[] last = points.get(points.size() - 1);
-		table.goal("no growth: threads " + first[1] + " -> " + last[1] + ", descriptors " + first[2] + " -> " + last[2]
-				+ ", heap within 16 MiB", last[1] <= first[1] + 2 && last[2] <= first[2] && last[3] <= first[3] + 16L * 1024 * 1024);
+		table.goal(
+				"no growth: threads " + first[1] + " -> " + last[1] + ", descriptors " + first[2] + " -> " + last[2]
+						+ ", heap within 16 MiB",
+				last[1] <= first[1] + 2 && last[2] <= first[2] && last[3] <= first[3] + 16L * 1024 * 1024);
 		return table;
 	}
 
 	/**
-	 * 10. The event-driven engine alone, before it is wired into the factory: spawn and capture through
-	 * pipes owned via {@code /proc/self/fd} against raw {@link ProcessBuilder}, libraries taking turns.
+	 * 10. The event-driven engine alone, before it is wired into the factory: spawn and
+	 * capture through pipes owned via {@code /proc/self/fd} against raw
+	 * {@link ProcessBuilder}, libraries taking turns.
 	 */
 	Table engineCapture() throws Exception {
 		List<Supplier<Library>> paths = List.of(RawProcessBuilder::new, RawReaderThread::new,
 				() -> new EngineDirect(EngineDirect.Mode.POLL), () -> new EngineDirect(EngineDirect.Mode.LOOP),
 				ManagedProcesses::new, ManagedProcesses::viaStart);
-		// CPU time of this JVM per process: unlike throughput, it hardly moves with the machine's load
+		// CPU time of this JVM per process: unlike throughput, it hardly moves with the
+		// machine's load
 		Map<String, List<Double>> cpu = new LinkedHashMap<>();
 		Map<String, List<Double>> rates = alternate(paths, (library) -> {
 			long cpuStart = processCpuNanos();
@@ -456,11 +503,14 @@ final class Scenarios {
 				runs++;
 			}
 			while (System.nanoTime() - start < this.size.slice().toNanos());
-			cpu.computeIfAbsent(library.name(), (name) -> new ArrayList<>()).add((processCpuNanos() - cpuStart) / 1e3 / runs);
+			cpu.computeIfAbsent(library.name(), (name) -> new ArrayList<>())
+				.add((processCpuNanos() - cpuStart) / 1e3 / runs);
 			return runs / seconds(start);
 		});
-		Table table = new Table("10. Engine alone and in the factory: spawn and capture `seq 1 20000` (pipes via /proc/self/fd)", "library",
-				"processes/s (median)", "ratio to raw ProcessBuilder", "JVM CPU per process (µs, median)", "rounds");
+		Table table = new Table(
+				"10. Engine alone and in the factory: spawn and capture `seq 1 20000` (pipes via /proc/self/fd)",
+				"library", "processes/s (median)", "ratio to raw ProcessBuilder", "JVM CPU per process (µs, median)",
+				"rounds");
 		Map<String, Double> medians = new LinkedHashMap<>();
 		rates.forEach((name, values) -> medians.put(name, Stats.of(values).median()));
 		double raw = medians.get("raw ProcessBuilder");
@@ -480,21 +530,23 @@ final class Scenarios {
 	}
 
 	/**
-	 * 11. Many running {@code sleep}s (each obeys SIGTERM) stopped one by one: until every result is reported,
-	 * and retained heap per running process, the starter's {@code stop()} against raw {@code destroy()}.
+	 * 11. Many running {@code sleep}s (each obeys SIGTERM) stopped one by one: until
+	 * every result is reported, and retained heap per running process, the starter's
+	 * {@code stop()} against raw {@code destroy()}.
 	 */
 	Table stopOneByOne() throws Exception {
 		int count = this.size.concurrent();
-		Table table = new Table("11. " + count + " concurrent `sleep`s stopped one by one (until every result is reported)",
-				"library", "all stopped and reported (ms)", "retained heap per running process (KiB)");
+		Table table = new Table(
+				"11. " + count + " concurrent `sleep`s stopped one by one (until every result is reported)", "library",
+				"all stopped and reported (ms)", "retained heap per running process (KiB)");
 		double[] raw = stopRaw(count);
 		table.row("raw ProcessBuilder, destroy()", raw[0], raw[1]);
 		double[] managed = stopManaged(count);
 		table.row("managed-processes, stop()", managed[0], managed[1]);
-		table.goal("every result within raw + 200 ms (" + Table.format(managed[0]) + " <= " + Table.format(raw[0] + 200) + " ms)",
-				managed[0] <= raw[0] + 200);
-		table.goal("retained heap per process at most 2 x raw (" + Table.format(managed[1]) + " <= " + Table.format(2 * raw[1])
-				+ " KiB)", managed[1] <= 2 * raw[1]);
+		table.goal("every result within raw + 200 ms (" + Table.format(managed[0]) + " <= " + Table.format(raw[0] + 200)
+				+ " ms)", managed[0] <= raw[0] + 200);
+		table.goal("retained heap per process at most 2 x raw (" + Table.format(managed[1]) + " <= "
+				+ Table.format(2 * raw[1]) + " KiB)", managed[1] <= 2 * raw[1]);
 		return table;
 	}
 
@@ -526,7 +578,8 @@ final class Scenarios {
 
 	private double[] stopManaged(int count) throws Exception {
 		String marker = TestProcesses.marker();
-		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(5))
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder()
+			.gracePeriod(Duration.ofSeconds(5))
 			.maxConcurrent(count + 10)
 			.build()) {
 			factory.command("/bin/true").run();
@@ -560,19 +613,30 @@ final class Scenarios {
 		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
-	/** 12. {@code /actuator/processes} and {@code /actuator/health} over real HTTP, many clients at once. */
+	/**
+	 * 12. {@code /actuator/processes} and {@code /actuator/health} over real HTTP, many
+	 * clients at once.
+	 */
 	Table http() throws Exception {
 		return HttpEndpointScenario.run(this.size);
 	}
 
-	/** 13. What one JNA call costs: direct mapping against a {@code Library} interface proxy. */
+	/**
+	 * 13. What one JNA call costs: direct mapping against a {@code Library} interface
+	 * proxy.
+	 */
 	Table binding() {
 		return BindingCost.run(this.size.bindingCalls());
 	}
 
-	/** Live threads other than the JDK's cached "process reaper" pool (shared by every library but NuProcess). */
+	/**
+	 * Live threads other than the JDK's cached "process reaper" pool (shared by every
+	 * library but NuProcess).
+	 */
 	private static int threadsOutsideJdkReaperPool() {
-		return (int) Thread.getAllStackTraces().keySet().stream()
+		return (int) Thread.getAllStackTraces()
+			.keySet()
+			.stream()
 			.filter((thread) -> !thread.getName().startsWith("process reaper"))
 			.count();
 	}
@@ -581,7 +645,8 @@ final class Scenarios {
 		System.gc();
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-		return new long[] { runs, threadsOutsideJdkReaperPool(), TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
+		return new long[] { runs, threadsOutsideJdkReaperPool(),
+				TestProcesses.linux() ? TestProcesses.openFileDescriptors() : -1, heap };
 	}
 
 	interface Measurement {
@@ -590,12 +655,16 @@ final class Scenarios {
 
 	}
 
-	/** Runs the measurement for every library, round after round, rotating the order each round. */
+	/**
+	 * Runs the measurement for every library, round after round, rotating the order each
+	 * round.
+	 */
 	private Map<String, List<Double>> alternate(Measurement measurement) throws Exception {
 		return alternate(peers(), measurement);
 	}
 
-	private Map<String, List<Double>> alternate(List<Supplier<Library>> suppliers, Measurement measurement) throws Exception {
+	private Map<String, List<Double>> alternate(List<Supplier<Library>> suppliers, Measurement measurement)
+			throws Exception {
 		List<Library> libraries = new ArrayList<>();
 		for (Supplier<Library> supplier : suppliers) {
 			libraries.add(supplier.get());
@@ -606,8 +675,10 @@ final class Scenarios {
 				results.put(library.name(), new ArrayList<>());
 				measureOrReport(measurement, library);
 			}
-			// a new order every round (fixed seed: runs are comparable), and a pause before each library, so
-			// that none always follows the same neighbour and inherits its garbage or lingering threads
+			// a new order every round (fixed seed: runs are comparable), and a pause
+			// before each library, so
+			// that none always follows the same neighbour and inherits its garbage or
+			// lingering threads
 			java.util.Random random = new java.util.Random(42);
 			for (int round = 0; round < this.size.rounds(); round++) {
 				List<Library> order = new ArrayList<>(libraries);
@@ -624,7 +695,10 @@ final class Scenarios {
 		return results;
 	}
 
-	/** A library that fails (or hangs past its bound) gets NaN for the round instead of ending the run. */
+	/**
+	 * A library that fails (or hangs past its bound) gets NaN for the round instead of
+	 * ending the run.
+	 */
 	private static double measureOrReport(Measurement measurement, Library library) {
 		try {
 			return measurement.measure(library);
@@ -676,7 +750,8 @@ final class Scenarios {
 		return 0;
 	}
 
-	static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+	static void waitUntil(java.util.function.BooleanSupplier condition, long timeoutMillis)
+			throws InterruptedException {
 		long deadline = System.currentTimeMillis() + timeoutMillis;
 		while (!condition.getAsBoolean()) {
 			if (System.currentTimeMillis() > deadline) {

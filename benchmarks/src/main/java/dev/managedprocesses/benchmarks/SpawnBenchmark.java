@@ -18,8 +18,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * JMH: scenarios 1 and 2 (spawn and wait; spawn and capture) for every library, each in its own fork.
- * {@code java -jar benchmarks/target/benchmarks.jar} runs the scenario driver; this runs with
+ * JMH: scenarios 1 and 2 (spawn and wait; spawn and capture) for every library, each in
+ * its own fork. {@code java -jar benchmarks/target/benchmarks.jar} runs the scenario
+ * driver; this runs with
  * {@code java -cp benchmarks/target/benchmarks.jar org.openjdk.jmh.Main SpawnBenchmark}.
  */
 @State(Scope.Benchmark)

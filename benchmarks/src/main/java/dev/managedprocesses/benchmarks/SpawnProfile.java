@@ -5,10 +5,12 @@ import java.util.List;
 import dev.managedprocesses.ManagedProcessFactory;
 
 /**
- * A loop to profile the spawn path under JFR (issue 13): {@code run()} of {@code /bin/true} and of a captured
- * {@code echo}, or raw {@link ProcessBuilder} for comparison.
+ * A loop to profile the spawn path under JFR (issue 13): {@code run()} of
+ * {@code /bin/true} and of a captured {@code echo}, or raw {@link ProcessBuilder} for
+ * comparison.
  * {@code java -XX:StartFlightRecording=filename=spawn.jfr,settings=profile -cp benchmarks.jar
- * dev.managedprocesses.benchmarks.SpawnProfile [managed|raw] [seconds]}, then {@code jfr view hot-methods spawn.jfr}.
+ * dev.managedprocesses.benchmarks.SpawnProfile [managed|raw] [seconds]}, then
+ * {@code jfr view hot-methods spawn.jfr}.
  */
 public final class SpawnProfile {
 

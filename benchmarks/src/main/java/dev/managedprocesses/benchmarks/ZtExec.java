@@ -31,7 +31,8 @@ final class ZtExec implements Library {
 	@Override
 	public Running start(List<String> command) throws Exception {
 		StartedProcess started = new ProcessExecutor().command(command).readOutput(true).start();
-		// zt-exec stops a process by cancelling its future, which destroys the process it started
+		// zt-exec stops a process by cancelling its future, which destroys the process it
+		// started
 		return Running.of(started.getProcess().pid(), () -> started.getFuture().cancel(true),
 				() -> started.getProcess().waitFor());
 	}

@@ -5,9 +5,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The most recent entries of something, newest first, at most a fixed number of them; older entries fall
- * off as new ones come. A size of zero keeps nothing. Safe for concurrent use: {@link #add} and
- * {@link #list()} may be called from any thread.
+ * The most recent entries of something, newest first, at most a fixed number of them;
+ * older entries fall off as new ones come. A size of zero keeps nothing. Safe for
+ * concurrent use: {@link #add} and {@link #list()} may be called from any thread.
  *
  * @param <T> the entry type
  */

@@ -9,14 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where user code runs: completions of the futures a user sees, listener calls and line callbacks. Not part of
- * the public API.
+ * Where user code runs: completions of the futures a user sees, listener calls and line
+ * callbacks. Not part of the public API.
  * <p>
- * The default is a cached pool of daemon threads named {@code process-callback-N}, unbounded so that one slow
- * callback never holds another back (the common {@code ForkJoinPool} has a parallelism of 1 on a 2-core
- * machine, where every stage would queue behind the slowest), and idle threads end after 30 seconds. The
- * starter's own threads (scheduler, stop loop, I/O loop, reaper) only hand work to it, as the JDK completes
- * {@code Process.onExit()} off its reaper threads.
+ * The default is a cached pool of daemon threads named {@code process-callback-N},
+ * unbounded so that one slow callback never holds another back (the common
+ * {@code ForkJoinPool} has a parallelism of 1 on a 2-core machine, where every stage
+ * would queue behind the slowest), and idle threads end after 30 seconds. The starter's
+ * own threads (scheduler, stop loop, I/O loop, reaper) only hand work to it, as the JDK
+ * completes {@code Process.onExit()} off its reaper threads.
  */
 public final class CallbackExecutor {
 
@@ -26,9 +27,9 @@ public final class CallbackExecutor {
 	}
 
 	/**
-	 * An executor that never refuses: what the given one rejects (it was shut down, or is saturated) runs on
-	 * a short-lived daemon thread of its own, so a result or a listener call is never lost and never runs on
-	 * the starter's threads.
+	 * An executor that never refuses: what the given one rejects (it was shut down, or is
+	 * saturated) runs on a short-lived daemon thread of its own, so a result or a
+	 * listener call is never lost and never runs on the starter's threads.
 	 * @param executor the executor to use first
 	 * @return the executor
 	 */
@@ -50,12 +51,11 @@ public final class CallbackExecutor {
 	 * @return the pool
 	 */
 	public static ExecutorService newDefault() {
-		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
-				new SynchronousQueue<>(), (task) -> {
-					Thread thread = new Thread(task, "process-callback-" + threads.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
+		return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), (task) -> {
+			Thread thread = new Thread(task, "process-callback-" + threads.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
 	}
 
 }

@@ -3,10 +3,11 @@ package dev.managedprocesses.internal;
 import java.util.List;
 
 /**
- * The one rule for naming a command in exception messages and log lines: the executable and how many
- * arguments follow, never the arguments themselves (they may carry passwords, tokens, URLs with user info),
- * and never longer than {@link #MAX_LENGTH} characters whatever the command. The full command stays available
- * to code that asks for it ({@code ProcessStartException.command()}, the endpoint with its own sanitizing).
+ * The one rule for naming a command in exception messages and log lines: the executable
+ * and how many arguments follow, never the arguments themselves (they may carry
+ * passwords, tokens, URLs with user info), and never longer than {@link #MAX_LENGTH}
+ * characters whatever the command. The full command stays available to code that asks for
+ * it ({@code ProcessStartException.command()}, the endpoint with its own sanitizing).
  * Internal: not part of the public API.
  */
 public final class CommandLines {
@@ -18,9 +19,12 @@ public final class CommandLines {
 	}
 
 	/**
-	 * Describes a command for a message or a log line: {@code "/usr/bin/mysql (3 arguments)"}.
-	 * @param command the executable and its arguments; {@code null} or empty gives {@code "(no command)"}
-	 * @return the executable and the number of arguments, at most {@link #MAX_LENGTH} characters
+	 * Describes a command for a message or a log line:
+	 * {@code "/usr/bin/mysql (3 arguments)"}.
+	 * @param command the executable and its arguments; {@code null} or empty gives
+	 * {@code "(no command)"}
+	 * @return the executable and the number of arguments, at most {@link #MAX_LENGTH}
+	 * characters
 	 */
 	public static String describe(List<String> command) {
 		if (command == null || command.isEmpty()) {
@@ -37,8 +41,9 @@ public final class CommandLines {
 	}
 
 	/**
-	 * The executable of a command line's first element: up to its first whitespace, since a process that
-	 * rewrote its title ({@code exec -a "mysql --password=x"}) may put arguments there.
+	 * The executable of a command line's first element: up to its first whitespace, since
+	 * a process that rewrote its title ({@code exec -a "mysql --password=x"}) may put
+	 * arguments there.
 	 * @param argumentZero the first element of the command line, or {@code null}
 	 * @return the executable, at most {@link #MAX_LENGTH} characters
 	 */

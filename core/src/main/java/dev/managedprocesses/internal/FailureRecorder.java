@@ -3,10 +3,11 @@ package dev.managedprocesses.internal;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Keeps the first failure of one process (from the caller's callbacks or from reading its output); later
- * ones are added to it as suppressed.
+ * Keeps the first failure of one process (from the caller's callbacks or from reading its
+ * output); later ones are added to it as suppressed.
  * <p>
- * Internal: public only because the core's main package uses it; not part of the public API.
+ * Internal: public only because the core's main package uses it; not part of the public
+ * API.
  */
 public final class FailureRecorder {
 

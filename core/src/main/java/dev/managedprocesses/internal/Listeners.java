@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listeners of one event source and the fan-out of each event to all of them: a listener that throws is
- * logged and skipped, so one faulty listener never stops the others or the source. Thread safe. Internal:
- * not part of the public API.
+ * The listeners of one event source and the fan-out of each event to all of them: a
+ * listener that throws is logged and skipped, so one faulty listener never stops the
+ * others or the source. Thread safe. Internal: not part of the public API.
  *
  * @param <L> the listener type
  */

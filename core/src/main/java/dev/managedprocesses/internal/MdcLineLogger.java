@@ -6,13 +6,16 @@ import java.util.function.Consumer;
 import org.slf4j.MDC;
 
 /**
- * Logs lines of a process's output with the process's name and pid in the SLF4J {@link MDC}, under
- * {@value #NAME_KEY} and {@value #PID_KEY}, so structured logging tells which child wrote a line. The keys are
- * set around each log call only and the thread's previous values are put back after, so nothing leaks into
- * whatever else the reading thread logs. The pid is known only after the spawn, while the line consumers are
- * wired before it: {@link #bindPid(long)} it once the process exists (lines cannot come earlier).
+ * Logs lines of a process's output with the process's name and pid in the SLF4J
+ * {@link MDC}, under {@value #NAME_KEY} and {@value #PID_KEY}, so structured logging
+ * tells which child wrote a line. The keys are set around each log call only and the
+ * thread's previous values are put back after, so nothing leaks into whatever else the
+ * reading thread logs. The pid is known only after the spawn, while the line consumers
+ * are wired before it: {@link #bindPid(long)} it once the process exists (lines cannot
+ * come earlier).
  * <p>
- * Internal: public only because the core's main package uses it; not part of the public API.
+ * Internal: public only because the core's main package uses it; not part of the public
+ * API.
  */
 public final class MdcLineLogger implements Consumer<String> {
 

@@ -3,21 +3,28 @@ package dev.managedprocesses.internal;
 import java.nio.charset.Charset;
 
 /**
- * Bounded capture of one output stream: keeps the first half of the limit and a ring of the last half, so a
- * child writing gigabytes costs no more memory than the limit. Thread safe: written by the output pump, read
- * for progress by anyone.
+ * Bounded capture of one output stream: keeps the first half of the limit and a ring of
+ * the last half, so a child writing gigabytes costs no more memory than the limit. Thread
+ * safe: written by the output pump, read for progress by anyone.
  * <p>
- * Internal: public only because the core's main package uses it; not part of the public API.
+ * Internal: public only because the core's main package uses it; not part of the public
+ * API.
  */
 public final class OutputCapture {
 
-	/** The head's limit; lowered to what could be allocated when memory runs out (see {@link #degraded}). */
+	/**
+	 * The head's limit; lowered to what could be allocated when memory runs out (see
+	 * {@link #degraded}).
+	 */
 	private int limitHead;
 
 	/** The tail's limit; lowered like {@link #limitHead}. */
 	private int limitTail;
 
-	/** Why the capture keeps less than asked (memory ran out growing a buffer); reported once. */
+	/**
+	 * Why the capture keeps less than asked (memory ran out growing a buffer); reported
+	 * once.
+	 */
 	private Throwable degraded;
 
 	private boolean degradationReported;
@@ -68,13 +75,15 @@ public final class OutputCapture {
 	}
 
 	/**
-	 * Grows the head towards {@code needed}; when memory runs out (a limit of {@code Integer.MAX_VALUE} asks
-	 * for gigabytes), the capture degrades to truncation at what it holds instead of failing.
+	 * Grows the head towards {@code needed}; when memory runs out (a limit of
+	 * {@code Integer.MAX_VALUE} asks for gigabytes), the capture degrades to truncation
+	 * at what it holds instead of failing.
 	 * @return {@code false} when it degraded
 	 */
 	private boolean ensureHead(int needed) {
 		if (needed > this.headBuffer.length) {
-			// small first (most processes print a line or two), doubling after: a few copies for big outputs
+			// small first (most processes print a line or two), doubling after: a few
+			// copies for big outputs
 			long doubled = Math.max(256L, this.headBuffer.length * 2L);
 			int size = (int) Math.min(this.limitHead, Math.max(needed, doubled));
 			try {
@@ -191,7 +200,8 @@ public final class OutputCapture {
 	}
 
 	/**
-	 * The captured text: head, then a line telling how much was left out (only when truncated), then tail.
+	 * The captured text: head, then a line telling how much was left out (only when
+	 * truncated), then tail.
 	 * @param charset the charset
 	 * @return the text
 	 */

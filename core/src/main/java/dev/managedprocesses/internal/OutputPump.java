@@ -5,36 +5,41 @@ import java.io.InputStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Drains the output streams of one process on one thread, so a child never blocks on a full pipe and
- * stdout and stderr cost one thread together, not one each.
+ * Drains the output streams of one process on one thread, so a child never blocks on a
+ * full pipe and stdout and stderr cost one thread together, not one each.
  * <p>
- * It never blocks in {@code read()}: it reads only what {@link InputStream#available()} says is there and,
- * when nothing is, waits on the {@link Process} itself with a short back-off, which wakes it at once when
- * the process exits. That is why a grandchild that keeps the pipe open cannot hang the pump: once the
- * process has exited and what it wrote is read, the pump closes the streams and ends (the JDK moves what is
- * left in the pipe into memory at exit, and our {@code available()} waits for that on the stream's lock).
+ * It never blocks in {@code read()}: it reads only what {@link InputStream#available()}
+ * says is there and, when nothing is, waits on the {@link Process} itself with a short
+ * back-off, which wakes it at once when the process exits. That is why a grandchild that
+ * keeps the pipe open cannot hang the pump: once the process has exited and what it wrote
+ * is read, the pump closes the streams and ends (the JDK moves what is left in the pipe
+ * into memory at exit, and our {@code available()} waits for that on the stream's lock).
  * <p>
- * Internal: public only because the core's main package uses it; not part of the public API.
+ * Internal: public only because the core's main package uses it; not part of the public
+ * API.
  */
 public final class OutputPump implements Runnable {
 
 	/**
-	 * The first waits are short parks: a child streaming output refills the pipe within microseconds, and a
-	 * millisecond of sleep per refill would halve its throughput. Waits of a millisecond and more wait on the
-	 * process, so its exit ends them at once.
+	 * The first waits are short parks: a child streaming output refills the pipe within
+	 * microseconds, and a millisecond of sleep per refill would halve its throughput.
+	 * Waits of a millisecond and more wait on the process, so its exit ends them at once.
 	 */
 	private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(50);
 
 	private static final long WAIT_ON_PROCESS_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
-	/** Output seen this recently means the child is streaming and more is about to come. */
+	/**
+	 * Output seen this recently means the child is streaming and more is about to come.
+	 */
 	private static final long STREAMING_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
 	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
 	/**
-	 * After the process exits, how long the pump keeps reading: long enough for what the process itself
-	 * wrote, short enough that a background grandchild flooding the inherited pipe cannot hold the result.
+	 * After the process exits, how long the pump keeps reading: long enough for what the
+	 * process itself wrote, short enough that a background grandchild flooding the
+	 * inherited pipe cannot hold the result.
 	 */
 	private static final long AFTER_EXIT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
@@ -86,15 +91,17 @@ public final class OutputPump implements Runnable {
 	}
 
 	/**
-	 * Drains until the process has exited and its streams are closed, or, when {@code yieldOnInterrupt}, until
-	 * the calling thread is interrupted: then it returns {@code false} with the interrupt flag still set, and
-	 * the pump can be handed to another thread that calls {@link #run()} to carry on where it stopped.
+	 * Drains until the process has exited and its streams are closed, or, when
+	 * {@code yieldOnInterrupt}, until the calling thread is interrupted: then it returns
+	 * {@code false} with the interrupt flag still set, and the pump can be handed to
+	 * another thread that calls {@link #run()} to carry on where it stopped.
 	 * @param yieldOnInterrupt whether an interrupt ends this call early
 	 * @return {@code true} when finished, {@code false} when it yielded to an interrupt
 	 */
 	public boolean pump(boolean yieldOnInterrupt) {
 		if (this.discarding) {
-			// resumed after a failure (the first thread yielded to an interrupt): keep discarding
+			// resumed after a failure (the first thread yielded to an interrupt): keep
+			// discarding
 			if (!discardUntilExit(yieldOnInterrupt)) {
 				return false;
 			}
@@ -120,14 +127,16 @@ public final class OutputPump implements Runnable {
 					continue;
 				}
 				if (!this.process.isAlive()) {
-					// the process has ended: what it wrote is in the pipe or in the JDK's buffer now
+					// the process has ended: what it wrote is in the pipe or in the JDK's
+					// buffer now
 					long deadline = System.nanoTime() + AFTER_EXIT_NANOS;
 					while (drainOnce(buffer) > 0 && System.nanoTime() - deadline < 0) {
 						// keep draining until nothing is left
 					}
 					break;
 				}
-				// park briefly only while output streams; otherwise wait on the process, whose exit wakes us at once
+				// park briefly only while output streams; otherwise wait on the process,
+				// whose exit wakes us at once
 				boolean streaming = lastData != 0 && System.nanoTime() - lastData < STREAMING_NANOS;
 				if (!streaming) {
 					backoff = Math.max(backoff, WAIT_ON_PROCESS_NANOS);
@@ -148,13 +157,15 @@ public final class OutputPump implements Runnable {
 						Thread.currentThread().interrupt();
 						return false;
 					}
-					// a pump thread of its own is never interrupted on purpose: keep draining
+					// a pump thread of its own is never interrupted on purpose: keep
+					// draining
 				}
 				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
 			}
 		}
 		catch (Throwable ex) {
-			// a failure to pump is not an exit: record it, then keep the pipes drained until the real exit
+			// a failure to pump is not an exit: record it, then keep the pipes drained
+			// until the real exit
 			this.failures.record(ex);
 			if (!discardUntilExit(yieldOnInterrupt)) {
 				return false;
@@ -169,10 +180,11 @@ public final class OutputPump implements Runnable {
 	}
 
 	/**
-	 * After a failure: reads and drops what the child writes (so it never blocks on a full pipe) until it
-	 * has exited. If even reading fails, the pipes are closed (the child's writes then fail instead of
-	 * blocking) and the exit is awaited.
-	 * @return {@code false} when it yielded to an interrupt (only when {@code yieldOnInterrupt})
+	 * After a failure: reads and drops what the child writes (so it never blocks on a
+	 * full pipe) until it has exited. If even reading fails, the pipes are closed (the
+	 * child's writes then fail instead of blocking) and the exit is awaited.
+	 * @return {@code false} when it yielded to an interrupt (only when
+	 * {@code yieldOnInterrupt})
 	 */
 	private boolean discardUntilExit(boolean yieldOnInterrupt) {
 		this.discarding = true;

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Argument checks whose messages name the argument and its value, shared by every builder of the core.
- * Internal: not part of the public API.
+ * Argument checks whose messages name the argument and its value, shared by every builder
+ * of the core. Internal: not part of the public API.
  */
 public final class Require {
 
@@ -73,29 +73,36 @@ public final class Require {
 		return value;
 	}
 
-	/** The longest duration the starter can schedule: {@code Long.MAX_VALUE} nanoseconds (about 292 years). */
+	/**
+	 * The longest duration the starter can schedule: {@code Long.MAX_VALUE} nanoseconds
+	 * (about 292 years).
+	 */
 	public static final Duration MAX_SCHEDULABLE = Duration.ofNanos(Long.MAX_VALUE);
 
 	/**
-	 * Checks that a duration is positive and fits in nanoseconds, so that it can be scheduled: rejected here,
-	 * before anything starts, rather than overflowing later with a process already running.
+	 * Checks that a duration is positive and fits in nanoseconds, so that it can be
+	 * scheduled: rejected here, before anything starts, rather than overflowing later
+	 * with a process already running.
 	 * @param duration the duration
 	 * @param name the argument's name, for the message
 	 * @return the duration
 	 * @throws NullPointerException when it is {@code null}
-	 * @throws IllegalArgumentException when it is zero, negative, or longer than {@link #MAX_SCHEDULABLE}
+	 * @throws IllegalArgumentException when it is zero, negative, or longer than
+	 * {@link #MAX_SCHEDULABLE}
 	 */
 	public static Duration schedulable(Duration duration, String name) {
 		return fitsInNanos(positive(duration, name), name);
 	}
 
 	/**
-	 * Checks that a duration is zero or positive and fits in nanoseconds (see {@link #schedulable}).
+	 * Checks that a duration is zero or positive and fits in nanoseconds (see
+	 * {@link #schedulable}).
 	 * @param duration the duration
 	 * @param name the argument's name, for the message
 	 * @return the duration
 	 * @throws NullPointerException when it is {@code null}
-	 * @throws IllegalArgumentException when it is negative or longer than {@link #MAX_SCHEDULABLE}
+	 * @throws IllegalArgumentException when it is negative or longer than
+	 * {@link #MAX_SCHEDULABLE}
 	 */
 	public static Duration schedulableOrZero(Duration duration, String name) {
 		return fitsInNanos(notNegative(duration, name), name);
@@ -110,8 +117,8 @@ public final class Require {
 	}
 
 	/**
-	 * A duration in nanoseconds, saturated: {@code Long.MAX_VALUE} for anything longer (for limits where a
-	 * huge value means "forever"), 0 for a negative one.
+	 * A duration in nanoseconds, saturated: {@code Long.MAX_VALUE} for anything longer
+	 * (for limits where a huge value means "forever"), 0 for a negative one.
 	 * @param duration the duration
 	 * @return the nanoseconds, between 0 and {@code Long.MAX_VALUE}
 	 */

@@ -9,13 +9,16 @@ import dev.managedprocesses.internal.io.OutputSink;
 import dev.managedprocesses.internal.io.OutputSinks;
 
 /**
- * Where one output stream of a process goes once read, by the engine's I/O loop or poll waiter or by the
- * portable pump: the bounded capture and, when a line callback or logging is set, lines delivered in order on
- * the callback executor (never on the reading thread, so a slow callback neither stalls reading nor runs user
- * code on a starter thread). A capture or callback that fails is switched off for the rest of the process and
- * its failure recorded; reading goes on, so output keeps draining and the child never blocks.
+ * Where one output stream of a process goes once read, by the engine's I/O loop or poll
+ * waiter or by the portable pump: the bounded capture and, when a line callback or
+ * logging is set, lines delivered in order on the callback executor (never on the reading
+ * thread, so a slow callback neither stalls reading nor runs user code on a starter
+ * thread). A capture or callback that fails is switched off for the rest of the process
+ * and its failure recorded; reading goes on, so output keeps draining and the child never
+ * blocks.
  * <p>
- * Internal: public only because the core's main package uses it; not part of the public API.
+ * Internal: public only because the core's main package uses it; not part of the public
+ * API.
  */
 public final class StreamSink implements OutputSink {
 
@@ -48,8 +51,8 @@ public final class StreamSink implements OutputSink {
 		if (lineConsumer != null) {
 			this.delivered = new CompletableFuture<>();
 			this.lines = OutputSinks.lines(charset, lineConsumer, executor,
-					(ex) -> failures.record(
-							new IllegalStateException("Line callback failed; output kept draining without it", ex)),
+					(ex) -> failures
+						.record(new IllegalStateException("Line callback failed; output kept draining without it", ex)),
 					() -> this.delivered.complete(null));
 		}
 		else {
@@ -67,7 +70,8 @@ public final class StreamSink implements OutputSink {
 	}
 
 	/**
-	 * Completes once the stream ended and every line was handed to the line callback (at once without one).
+	 * Completes once the stream ended and every line was handed to the line callback (at
+	 * once without one).
 	 * @return the future
 	 */
 	public CompletableFuture<Void> delivered() {
@@ -124,7 +128,8 @@ public final class StreamSink implements OutputSink {
 	private void linesFailed(Throwable ex) {
 		this.linesFailed = true;
 		this.failures.record(new IllegalStateException("Line callback failed; output kept draining without it", ex));
-		// nothing more will be delivered: do not hold the result for lines that will never come
+		// nothing more will be delivered: do not hold the result for lines that will
+		// never come
 		this.delivered.complete(null);
 	}
 

@@ -29,28 +29,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops whole process trees: {@code SIGTERM} to every member, a grace period, then {@code SIGKILL} to every
- * member still alive, until none is.
+ * Stops whole process trees: {@code SIGTERM} to every member, a grace period, then
+ * {@code SIGKILL} to every member still alive, until none is.
  * <p>
  * A tree's members are found again at every step:
  * <ul>
  * <li>descendants of the root by parent links;</li>
- * <li>descendants of every member seen earlier that still runs (an intermediate that dies loses its
- * children to the subreaper or init, but we already know them);</li>
- * <li>processes whose environment carries the tree's marker variable: this finds descendants that
- * double-forked before we ever saw them, wherever they were re-parented.</li>
+ * <li>descendants of every member seen earlier that still runs (an intermediate that dies
+ * loses its children to the subreaper or init, but we already know them);</li>
+ * <li>processes whose environment carries the tree's marker variable: this finds
+ * descendants that double-forked before we ever saw them, wherever they were
+ * re-parented.</li>
  * </ul>
- * Describing a tree ({@link #members}) and stopping it walk the members with the same algorithm; they differ
- * only in whose marker they read: describing reads it only for the JVM's own children (with the child
- * subreaper on, that is where double-forked descendants end up), stopping reads it for every process, once
- * per process identity.
+ * Describing a tree ({@link #members}) and stopping it walk the members with the same
+ * algorithm; they differ only in whose marker they read: describing reads it only for the
+ * JVM's own children (with the child subreaper on, that is where double-forked
+ * descendants end up), stopping reads it for every process, once per process identity.
  * <p>
- * Each member is pinned ({@link OperatingSystem#pin}) when the stop first sees it, and every signal goes
- * through its pin: on Linux 5.3+ a pidfd, so a pid reused later is never hit; elsewhere a start time check
- * before each signal. Pins are closed as soon as their member is gone, and all of them when the stop ends.
- * All stops in progress share one loop on the scheduler: each step reads the process table once (without
- * command lines: only identities, parents and states matter) for every tree being stopped, so 500 trees (or a
- * burst of timeouts) cost one read per step, and stopping them all takes one grace period, not 500.
+ * Each member is pinned ({@link OperatingSystem#pin}) when the stop first sees it, and
+ * every signal goes through its pin: on Linux 5.3+ a pidfd, so a pid reused later is
+ * never hit; elsewhere a start time check before each signal. Pins are closed as soon as
+ * their member is gone, and all of them when the stop ends. All stops in progress share
+ * one loop on the scheduler: each step reads the process table once (without command
+ * lines: only identities, parents and states matter) for every tree being stopped, so 500
+ * trees (or a burst of timeouts) cost one read per step, and stopping them all takes one
+ * grace period, not 500.
  */
 public final class TreeStopper {
 
@@ -58,7 +61,10 @@ public final class TreeStopper {
 
 	private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
-	/** After SIGKILL, how long to keep finding and killing members before giving up on a stuck one. */
+	/**
+	 * After SIGKILL, how long to keep finding and killing members before giving up on a
+	 * stuck one.
+	 */
 	private static final long KILL_PHASE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private final OperatingSystem os;
@@ -71,7 +77,10 @@ public final class TreeStopper {
 
 	private boolean stepScheduled;
 
-	/** Marker value per process identity; used on the scheduler thread only, cleared when idle. */
+	/**
+	 * Marker value per process identity; used on the scheduler thread only, cleared when
+	 * idle.
+	 */
 	private final Map<ProcessId, Optional<String>> markers = new HashMap<>();
 
 	/**
@@ -89,23 +98,25 @@ public final class TreeStopper {
 	/**
 	 * Stops trees.
 	 * @param trees the trees
-	 * @param gracePeriod how long members may take after {@code SIGTERM}; zero kills at once
-	 * @return completes when no member of any of these trees is alive; each tree's {@link Tree#killed()}
-	 * tells whether {@code SIGKILL} was needed
+	 * @param gracePeriod how long members may take after {@code SIGTERM}; zero kills at
+	 * once
+	 * @return completes when no member of any of these trees is alive; each tree's
+	 * {@link Tree#killed()} tells whether {@code SIGKILL} was needed
 	 */
 	public CompletableFuture<Void> stop(Collection<Tree> trees, Duration gracePeriod) {
 		return stop(trees, (tree) -> gracePeriod);
 	}
 
 	/**
-	 * Stops trees, each with its own grace period: each tree gets its {@link Tree#stopSignal() stop signal}
-	 * first, and {@code SIGKILL} once its grace period has passed since that signal went out (not since this
-	 * call: on a busy machine the first step may come late, and a tree that obeys its stop signal must not be
-	 * reported killed for that).
+	 * Stops trees, each with its own grace period: each tree gets its
+	 * {@link Tree#stopSignal() stop signal} first, and {@code SIGKILL} once its grace
+	 * period has passed since that signal went out (not since this call: on a busy
+	 * machine the first step may come late, and a tree that obeys its stop signal must
+	 * not be reported killed for that).
 	 * @param trees the trees
 	 * @param gracePeriods the grace period of each tree; zero kills at once
-	 * @return completes when no member of any of these trees is alive (never dropped: if the scheduler
-	 * refuses the work, a thread of its own carries the loop on)
+	 * @return completes when no member of any of these trees is alive (never dropped: if
+	 * the scheduler refuses the work, a thread of its own carries the loop on)
 	 */
 	public CompletableFuture<Void> stop(Collection<Tree> trees, Function<? super Tree, Duration> gracePeriods) {
 		long now = System.nanoTime();
@@ -130,9 +141,9 @@ public final class TreeStopper {
 	}
 
 	/**
-	 * Runs the next step after a delay on the scheduler or, when the scheduler refuses (it is being shut
-	 * down), on a short-lived thread of its own: a stop is never dropped, so every future waiting on it
-	 * completes.
+	 * Runs the next step after a delay on the scheduler or, when the scheduler refuses
+	 * (it is being shut down), on a short-lived thread of its own: a stop is never
+	 * dropped, so every future waiting on it completes.
 	 */
 	private void schedule(long delayNanos) {
 		try {
@@ -156,9 +167,9 @@ public final class TreeStopper {
 	}
 
 	/**
-	 * Finds the live members of trees, for describing them (not for stopping). To stay cheap it reads the
-	 * marker only of the JVM's own children: with the child subreaper on, that is where double-forked
-	 * descendants end up.
+	 * Finds the live members of trees, for describing them (not for stopping). To stay
+	 * cheap it reads the marker only of the JVM's own children: with the child subreaper
+	 * on, that is where double-forked descendants end up.
 	 * @param trees the trees
 	 * @param table a snapshot of the process table
 	 * @return the live members other than the root, per tree
@@ -166,7 +177,8 @@ public final class TreeStopper {
 	public Map<Tree, List<ProcessInfo>> members(Collection<Tree> trees, ProcessTable table) {
 		Set<Long> rootPids = new HashSet<>();
 		trees.forEach((tree) -> tree.root().ifPresent((root) -> rootPids.add(root.pid())));
-		// the marker of each adopted child once (never of the roots themselves), whatever the number of trees
+		// the marker of each adopted child once (never of the roots themselves), whatever
+		// the number of trees
 		List<ProcessInfo> adopted = new ArrayList<>();
 		for (ProcessInfo child : table.children(this.os.currentPid())) {
 			if (!rootPids.contains(child.pid())) {
@@ -179,24 +191,25 @@ public final class TreeStopper {
 		Map<Tree, List<ProcessInfo>> result = new HashMap<>();
 		for (Tree tree : trees) {
 			long rootPid = tree.root().map(ProcessId::pid).orElse(-1L);
-			result.put(tree, walk(tree, table, adopted, markerOf, false).stream()
-				.filter((member) -> member.pid() != rootPid)
-				.toList());
+			result.put(tree,
+					walk(tree, table, adopted, markerOf, false).stream()
+						.filter((member) -> member.pid() != rootPid)
+						.toList());
 		}
 		return result;
 	}
 
 	/**
-	 * The live members of a tree in one snapshot: the root and the members seen earlier that still run, the
-	 * processes among the marker candidates whose marker the tree recognises, and every descendant of all
-	 * these by parent links.
+	 * The live members of a tree in one snapshot: the root and the members seen earlier
+	 * that still run, the processes among the marker candidates whose marker the tree
+	 * recognises, and every descendant of all these by parent links.
 	 * @param tree the tree
 	 * @param table the snapshot
 	 * @param markerCandidates the processes whose marker may be read
 	 * @param markerOf reads (or recalls) a process's marker
-	 * @param remember whether to add the members to the tree's known members (while stopping: an intermediate
-	 * that dies then loses its children, but we know them), not when describing (the set would grow for as
-	 * long as the tree runs)
+	 * @param remember whether to add the members to the tree's known members (while
+	 * stopping: an intermediate that dies then loses its children, but we know them), not
+	 * when describing (the set would grow for as long as the tree runs)
 	 * @return the live members, root included, parents before their children
 	 */
 	private List<ProcessInfo> walk(Tree tree, ProcessTable table, Collection<ProcessInfo> markerCandidates,
@@ -236,7 +249,8 @@ public final class TreeStopper {
 
 	/** A process's marker, read once per process identity while stops are in progress. */
 	private Optional<String> marker(ProcessInfo info) {
-		return this.markers.computeIfAbsent(info.id(), (id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
+		return this.markers.computeIfAbsent(info.id(),
+				(id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
 	}
 
 	private void step() {
@@ -268,7 +282,8 @@ public final class TreeStopper {
 				this.markers.clear();
 			}
 			else {
-				// a slow table read (thousands of processes) spaces the steps out instead of hogging a core
+				// a slow table read (thousands of processes) spaces the steps out instead
+				// of hogging a core
 				delay = Math.max(POLL_NANOS, 2 * (System.nanoTime() - started));
 			}
 		}
@@ -279,7 +294,8 @@ public final class TreeStopper {
 	}
 
 	/**
-	 * One tree to stop: a root process, and a test for the marker value that its members carry.
+	 * One tree to stop: a root process, and a test for the marker value that its members
+	 * carry.
 	 */
 	public static final class Tree {
 
@@ -308,7 +324,8 @@ public final class TreeStopper {
 		 * Creates a tree.
 		 * @param root the root, or {@code null} for a tree known only by its marker
 		 * @param marker matches the marker values of members
-		 * @param stopSignal the signal that starts a graceful stop ({@code SIGKILL} follows after the grace)
+		 * @param stopSignal the signal that starts a graceful stop ({@code SIGKILL}
+		 * follows after the grace)
 		 */
 		public Tree(ProcessId root, Predicate<String> marker, Signal stopSignal) {
 			this(root, marker, stopSignal, -1);
@@ -322,9 +339,10 @@ public final class TreeStopper {
 		}
 
 		/**
-		 * A tree known only by its marker that never includes one pid (the root of a process whose leftovers
-		 * are stopped, while the JDK may still have to reap it): every live process carrying the marker, other
-		 * than that pid, and their descendants.
+		 * A tree known only by its marker that never includes one pid (the root of a
+		 * process whose leftovers are stopped, while the JDK may still have to reap it):
+		 * every live process carrying the marker, other than that pid, and their
+		 * descendants.
 		 * @param marker matches the marker values of members
 		 * @param stopSignal the signal that starts a graceful stop
 		 * @param sparedPid the pid never to include
@@ -372,7 +390,10 @@ public final class TreeStopper {
 
 		private final Set<ProcessId> termed = new HashSet<>();
 
-		/** A pin per member seen alive, taken at first sight; closed when the member is gone or the stop ends. */
+		/**
+		 * A pin per member seen alive, taken at first sight; closed when the member is
+		 * gone or the stop ends.
+		 */
 		private final Map<ProcessId, PinnedProcess> pins = new HashMap<>();
 
 		private boolean killing;
@@ -407,8 +428,10 @@ public final class TreeStopper {
 				if (now - this.killDeadline >= 0) {
 					List<String> survivors = new ArrayList<>();
 					alive.forEach((pin) -> TreeStopper.this.os.process(pin.id().pid())
-						.ifPresent((info) -> survivors.add(info.pid() + " (" + CommandLines.describe(info.command()) + ")")));
-					logger.warn("{} processes survived SIGKILL for {} s (uninterruptible sleep?); giving up on them: {}",
+						.ifPresent((info) -> survivors
+							.add(info.pid() + " (" + CommandLines.describe(info.command()) + ")")));
+					logger.warn(
+							"{} processes survived SIGKILL for {} s (uninterruptible sleep?); giving up on them: {}",
 							alive.size(), TimeUnit.NANOSECONDS.toSeconds(KILL_PHASE_NANOS), survivors);
 					return true;
 				}
@@ -429,9 +452,10 @@ public final class TreeStopper {
 		}
 
 		/**
-		 * The pins of the live members: members seen for the first time are pinned now, right after this
-		 * snapshot showed them (a member that exited meanwhile, or whose pid was already reused, gets no pin
-		 * and no signal); pins of members that are gone are closed.
+		 * The pins of the live members: members seen for the first time are pinned now,
+		 * right after this snapshot showed them (a member that exited meanwhile, or whose
+		 * pid was already reused, gets no pin and no signal); pins of members that are
+		 * gone are closed.
 		 */
 		private List<PinnedProcess> pin(List<ProcessInfo> members) {
 			Set<ProcessId> seen = new HashSet<>();

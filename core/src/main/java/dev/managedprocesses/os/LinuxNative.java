@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The libc calls the starter needs on Linux, through JNA.
  * <p>
- * Which calls are made, and which are never made, matters: this class offers no {@code wait()}, no
- * {@code waitpid(-1)} and no {@code waitid(P_ALL)} without {@code WNOWAIT}, because any of them would race the
- * JDK's own reaper threads and make {@link Process#waitFor()} report exit code 0 for a child it did not
- * reap.
+ * Which calls are made, and which are never made, matters: this class offers no
+ * {@code wait()}, no {@code waitpid(-1)} and no {@code waitid(P_ALL)} without
+ * {@code WNOWAIT}, because any of them would race the JDK's own reaper threads and make
+ * {@link Process#waitFor()} report exit code 0 for a child it did not reap.
  */
 final class LinuxNative {
 
@@ -49,13 +49,16 @@ final class LinuxNative {
 	/** {@code pidfd_open} has the same number on every architecture since Linux 5.3. */
 	static final long SYS_PIDFD_OPEN = 434;
 
-	/** {@code pidfd_send_signal} has the same number on every architecture since Linux 5.1. */
+	/**
+	 * {@code pidfd_send_signal} has the same number on every architecture since Linux
+	 * 5.1.
+	 */
 	static final long SYS_PIDFD_SEND_SIGNAL = 424;
 
 	/**
-	 * {@code siginfo_t} is 128 bytes on Linux. {@code si_pid} follows three ints ({@code si_signo},
-	 * {@code si_errno}, {@code si_code}) and the union after them is aligned for pointers: offset 16 on 64-bit
-	 * platforms, 12 on 32-bit ones.
+	 * {@code siginfo_t} is 128 bytes on Linux. {@code si_pid} follows three ints
+	 * ({@code si_signo}, {@code si_errno}, {@code si_code}) and the union after them is
+	 * aligned for pointers: offset 16 on 64-bit platforms, 12 on 32-bit ones.
 	 */
 	private static final int SIGINFO_SIZE = 128;
 
@@ -65,7 +68,10 @@ final class LinuxNative {
 
 	private final String failure;
 
-	/** Cleared when {@code pidfd_open} is not supported or not allowed; from then on signals use kill(2). */
+	/**
+	 * Cleared when {@code pidfd_open} is not supported or not allowed; from then on
+	 * signals use kill(2).
+	 */
 	private volatile boolean pidfdUsable = true;
 
 	private volatile boolean pidfdFailureLogged;
@@ -81,7 +87,8 @@ final class LinuxNative {
 	}
 
 	/**
-	 * Loads libc through JNA. Never throws: a failure is logged once and reported by {@link #failure()}.
+	 * Loads libc through JNA. Never throws: a failure is logged once and reported by
+	 * {@link #failure()}.
 	 * @return the native calls, possibly unavailable
 	 */
 	static LinuxNative load() {
@@ -104,16 +111,20 @@ final class LinuxNative {
 		return Optional.ofNullable(this.failure);
 	}
 
-	/** Tells whether signals still go through pidfds (no {@code pidfd_open} error other than ESRCH yet). */
+	/**
+	 * Tells whether signals still go through pidfds (no {@code pidfd_open} error other
+	 * than ESRCH yet).
+	 */
 	boolean pidfdUsable() {
 		return this.pidfdUsable;
 	}
 
 	/**
 	 * {@code pidfd_open(pid, 0)}.
-	 * @return the pidfd ({@code >= 0}); {@link #GONE} when there is no such process; {@link #NO_PIDFD} on any
-	 * other error (logged once): the caller falls back to {@code kill(2)}. After {@code ENOSYS}, {@code EPERM}
-	 * or {@code EACCES} later calls answer {@link #NO_PIDFD} at once
+	 * @return the pidfd ({@code >= 0}); {@link #GONE} when there is no such process;
+	 * {@link #NO_PIDFD} on any other error (logged once): the caller falls back to
+	 * {@code kill(2)}. After {@code ENOSYS}, {@code EPERM} or {@code EACCES} later calls
+	 * answer {@link #NO_PIDFD} at once
 	 */
 	int pidfdOpen(long pid) {
 		if (!this.pidfdUsable) {
@@ -127,13 +138,15 @@ final class LinuxNative {
 			if (errno == ESRCH) {
 				return GONE;
 			}
-			// not supported or not allowed (seccomp) stays so; running out of descriptors may pass
+			// not supported or not allowed (seccomp) stays so; running out of descriptors
+			// may pass
 			boolean forGood = errno == ENOSYS || errno == EPERM || errno == EACCES;
 			if (!this.pidfdFailureLogged) {
 				this.pidfdFailureLogged = true;
-				logger.info("pidfd_open failed with errno {}: signals go through kill(2) after a start time check "
-						+ "{}, so a pid reused within one clock tick could be hit", errno,
-						forGood ? "from now on" : "while it fails");
+				logger.info(
+						"pidfd_open failed with errno {}: signals go through kill(2) after a start time check "
+								+ "{}, so a pid reused within one clock tick could be hit",
+						errno, forGood ? "from now on" : "while it fails");
 			}
 			if (forGood) {
 				this.pidfdUsable = false;
@@ -150,7 +163,8 @@ final class LinuxNative {
 
 	/**
 	 * {@code pidfd_send_signal(pidfd, signal, NULL, 0)}.
-	 * @return {@code true} if delivered, {@code false} when the process has exited (or on any error)
+	 * @return {@code true} if delivered, {@code false} when the process has exited (or on
+	 * any error)
 	 */
 	boolean pidfdSendSignal(int pidfd, int signal) {
 		try {
@@ -167,9 +181,10 @@ final class LinuxNative {
 	}
 
 	/**
-	 * Sends one signal to a pid. When pidfds work, the pid is pinned with {@code pidfd_open} before
-	 * {@code stillSame} checks its identity, so the signal cannot reach a process that reused the pid after
-	 * the check; otherwise {@code kill(2)} follows the check.
+	 * Sends one signal to a pid. When pidfds work, the pid is pinned with
+	 * {@code pidfd_open} before {@code stillSame} checks its identity, so the signal
+	 * cannot reach a process that reused the pid after the check; otherwise
+	 * {@code kill(2)} follows the check.
 	 * @return {@code true} if delivered
 	 */
 	boolean signal(long pid, int signal, java.util.function.BooleanSupplier stillSame) {
@@ -225,7 +240,8 @@ final class LinuxNative {
 
 	/**
 	 * {@code waitid(idtype, id, WEXITED | WNOHANG | WNOWAIT)}: looks without reaping.
-	 * @return the pid of a waitable child, {@code 0} when none has exited, {@code -1} on error (no children)
+	 * @return the pid of a waitable child, {@code 0} when none has exited, {@code -1} on
+	 * error (no children)
 	 */
 	long peekExited(int idType, long id) {
 		try (Memory siginfo = new Memory(SIGINFO_SIZE)) {
@@ -254,7 +270,8 @@ final class LinuxNative {
 	}
 
 	/**
-	 * The libc functions, mapped by JNA. Each declares {@link LastErrorException} so errno is reported.
+	 * The libc functions, mapped by JNA. Each declares {@link LastErrorException} so
+	 * errno is reported.
 	 */
 	public interface CLibrary extends Library {
 

@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * Linux: processes from {@code /proc}, signals, waits and {@code prctl} through JNA.
  * <p>
- * Without JNA (or when libc cannot be loaded) process listing still works, signals fall back to
- * {@link ProcessHandle}, and the reaping calls answer empty with the reason in {@link #limitations()}.
+ * Without JNA (or when libc cannot be loaded) process listing still works, signals fall
+ * back to {@link ProcessHandle}, and the reaping calls answer empty with the reason in
+ * {@link #limitations()}.
  */
 public final class LinuxOperatingSystem implements OperatingSystem {
 
@@ -23,14 +24,18 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	private final LinuxNative nativeCalls;
 
 	/**
-	 * The clock ticks per second of the start times in {@code /proc/PID/stat}: the kernel always exports
-	 * them in {@code USER_HZ}, which is 100 on every Linux architecture the JDK runs on.
+	 * The clock ticks per second of the start times in {@code /proc/PID/stat}: the kernel
+	 * always exports them in {@code USER_HZ}, which is 100 on every Linux architecture
+	 * the JDK runs on.
 	 */
 	private static final long TICKS_PER_SECOND = 100;
 
 	private final long pid = ProcessHandle.current().pid();
 
-	/** The boot time in epoch seconds ({@code btime} of {@code /proc/stat}), read on first use; -1 unknown. */
+	/**
+	 * The boot time in epoch seconds ({@code btime} of {@code /proc/stat}), read on first
+	 * use; -1 unknown.
+	 */
 	private volatile long bootTime = Long.MIN_VALUE;
 
 	LinuxOperatingSystem(LinuxNative nativeCalls) {
@@ -170,16 +175,16 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	@Override
 	public boolean signal(ProcessId process, Signal signal) {
 		if (!this.nativeCalls.available()) {
-			return PortableOperatingSystem.signalWithProcessHandle(process.pid(), signal,
-					() -> isSameProcess(process));
+			return PortableOperatingSystem.signalWithProcessHandle(process.pid(), signal, () -> isSameProcess(process));
 		}
 		return this.nativeCalls.signal(process.pid(), signal.number(), () -> isSameProcess(process));
 	}
 
 	/**
-	 * Pins with a pidfd where the kernel allows it: {@code pidfd_open} first, then the start time check, so
-	 * the descriptor certainly refers to the process seen. {@code ESRCH} means gone; any other error makes
-	 * this and every later pin check the start time before each signal instead (logged once).
+	 * Pins with a pidfd where the kernel allows it: {@code pidfd_open} first, then the
+	 * start time check, so the descriptor certainly refers to the process seen.
+	 * {@code ESRCH} means gone; any other error makes this and every later pin check the
+	 * start time before each signal instead (logged once).
 	 */
 	@Override
 	public Optional<PinnedProcess> pin(ProcessId process) {
@@ -219,7 +224,8 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 
 		@Override
 		public synchronized boolean signal(Signal signal) {
-			return this.pidfd >= 0 && LinuxOperatingSystem.this.nativeCalls.pidfdSendSignal(this.pidfd, signal.number());
+			return this.pidfd >= 0
+					&& LinuxOperatingSystem.this.nativeCalls.pidfdSendSignal(this.pidfd, signal.number());
 		}
 
 		@Override
@@ -237,7 +243,10 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 
 	}
 
-	/** Where pidfds cannot be used: each signal checks the start time, then {@code kill(2)}. */
+	/**
+	 * Where pidfds cannot be used: each signal checks the start time, then
+	 * {@code kill(2)}.
+	 */
 	private final class StartTimeCheckedPin implements PinnedProcess {
 
 		private final ProcessId id;

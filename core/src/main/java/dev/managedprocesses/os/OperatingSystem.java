@@ -7,19 +7,22 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /**
- * The one door to the operating system: process listing, signals, and the native calls the reaper needs.
+ * The one door to the operating system: process listing, signals, and the native calls
+ * the reaper needs.
  * <p>
- * This interface is the one deliberate service provider interface of the {@code os} package: the reaper is
- * built with it ({@code OrphanReaper.builder(OperatingSystem)}), and tests may implement it to drive pure rule
- * logic. Everything else in this package ({@link ProcessInfo}, {@link ProcessTable}, {@link ProcessId},
- * {@link ExitStatus}, {@link PinnedProcess}, {@link Signal} and the implementations) is internal: it may change
- * in any release, and no public API of the starter returns it.
+ * This interface is the one deliberate service provider interface of the {@code os}
+ * package: the reaper is built with it ({@code OrphanReaper.builder(OperatingSystem)}),
+ * and tests may implement it to drive pure rule logic. Everything else in this package
+ * ({@link ProcessInfo}, {@link ProcessTable}, {@link ProcessId}, {@link ExitStatus},
+ * {@link PinnedProcess}, {@link Signal} and the implementations) is internal: it may
+ * change in any release, and no public API of the starter returns it.
  * <p>
- * Everything platform specific (JNA, {@code /proc} parsing) sits behind this interface so that the rest of
- * the starter reads as plain Java. {@link #current()} picks {@link LinuxOperatingSystem} where
- * {@code /proc} exists and {@link PortableOperatingSystem} (built on {@link ProcessHandle}) elsewhere.
- * Capabilities that a platform lacks answer with empty results and {@link #limitations()} says why, so
- * callers never have to catch platform errors.
+ * Everything platform specific (JNA, {@code /proc} parsing) sits behind this interface so
+ * that the rest of the starter reads as plain Java. {@link #current()} picks
+ * {@link LinuxOperatingSystem} where {@code /proc} exists and
+ * {@link PortableOperatingSystem} (built on {@link ProcessHandle}) elsewhere.
+ * Capabilities that a platform lacks answer with empty results and {@link #limitations()}
+ * says why, so callers never have to catch platform errors.
  */
 public interface OperatingSystem {
 
@@ -32,7 +35,8 @@ public interface OperatingSystem {
 	}
 
 	/**
-	 * A short description, e.g. {@code linux (procfs, native)} or {@code portable (Mac OS X)}.
+	 * A short description, e.g. {@code linux (procfs, native)} or
+	 * {@code portable (Mac OS X)}.
 	 * @return the description
 	 */
 	String description();
@@ -50,14 +54,15 @@ public interface OperatingSystem {
 	boolean canSeeZombies();
 
 	/**
-	 * Tells whether the native calls for reaping ({@code waitid}, {@code waitpid}) and the child subreaper
-	 * flag ({@code prctl}) are available.
+	 * Tells whether the native calls for reaping ({@code waitid}, {@code waitpid}) and
+	 * the child subreaper flag ({@code prctl}) are available.
 	 * @return {@code true} when the reaper can work here
 	 */
 	boolean canReap();
 
 	/**
-	 * Human readable reasons for every capability that is missing here, empty when nothing is.
+	 * Human readable reasons for every capability that is missing here, empty when
+	 * nothing is.
 	 * @return the limitations
 	 */
 	List<String> limitations();
@@ -70,8 +75,8 @@ public interface OperatingSystem {
 	Optional<ProcessInfo> process(long pid);
 
 	/**
-	 * When a process started, from the start time token of its {@link ProcessInfo}, for describing it (the
-	 * token, not this instant, identifies a process).
+	 * When a process started, from the start time token of its {@link ProcessInfo}, for
+	 * describing it (the token, not this instant, identifies a process).
 	 * @param process the process as this operating system listed it
 	 * @return the start instant, or empty when the platform does not tell
 	 */
@@ -80,10 +85,10 @@ public interface OperatingSystem {
 	}
 
 	/**
-	 * Tells whether the JDK finds executables here as POSIX {@code execvp} does (a name with a slash is a
-	 * path, any other name is looked up on {@code PATH}), so that a missing executable can be reported
-	 * before anything starts. {@code false} on Windows, whose lookup rules (extensions, the current
-	 * directory) differ.
+	 * Tells whether the JDK finds executables here as POSIX {@code execvp} does (a name
+	 * with a slash is a path, any other name is looked up on {@code PATH}), so that a
+	 * missing executable can be reported before anything starts. {@code false} on
+	 * Windows, whose lookup rules (extensions, the current directory) differ.
 	 * @return {@code true} on POSIX platforms
 	 */
 	default boolean findsExecutablesLikePosix() {
@@ -97,9 +102,10 @@ public interface OperatingSystem {
 	List<ProcessInfo> processes();
 
 	/**
-	 * Every visible process like {@link #processes()}, but possibly without reading command lines: the
-	 * command may be only the kernel's short name of the executable. Much cheaper with thousands of
-	 * processes; for callers that need identities, parents and states only.
+	 * Every visible process like {@link #processes()}, but possibly without reading
+	 * command lines: the command may be only the kernel's short name of the executable.
+	 * Much cheaper with thousands of processes; for callers that need identities, parents
+	 * and states only.
 	 * @return a snapshot of the process table
 	 */
 	default List<ProcessInfo> processesWithoutCommandLines() {
@@ -107,9 +113,11 @@ public interface OperatingSystem {
 	}
 
 	/**
-	 * How many file descriptors a process has open (on Linux, the entries of {@code /proc/PID/fd}).
+	 * How many file descriptors a process has open (on Linux, the entries of
+	 * {@code /proc/PID/fd}).
 	 * @param pid the process
-	 * @return the count, or empty when the platform does not tell or the process is not readable
+	 * @return the count, or empty when the platform does not tell or the process is not
+	 * readable
 	 */
 	default OptionalInt openFiles(long pid) {
 		return OptionalInt.empty();
@@ -119,7 +127,8 @@ public interface OperatingSystem {
 	 * The largest resident size a process has had so far (on Linux, {@code VmHWM} of
 	 * {@code /proc/PID/status}).
 	 * @param pid the process
-	 * @return the peak in bytes, or empty when the platform does not tell or the process is gone
+	 * @return the peak in bytes, or empty when the platform does not tell or the process
+	 * is gone
 	 */
 	default OptionalLong peakResidentBytes(long pid) {
 		return OptionalLong.empty();
@@ -133,9 +142,9 @@ public interface OperatingSystem {
 	List<Long> children(long pid);
 
 	/**
-	 * The children that one thread of a process started (or that were re-parented to it): Linux lists
-	 * children per thread in {@code /proc/PID/task/TID/children}. Orphans are re-parented to the thread
-	 * group leader ({@code tid == pid}).
+	 * The children that one thread of a process started (or that were re-parented to it):
+	 * Linux lists children per thread in {@code /proc/PID/task/TID/children}. Orphans are
+	 * re-parented to the thread group leader ({@code tid == pid}).
 	 * @param pid the process
 	 * @param tid the thread
 	 * @return the children's pids, or empty when the platform cannot tell
@@ -143,7 +152,8 @@ public interface OperatingSystem {
 	Optional<List<Long>> threadChildren(long pid, long tid);
 
 	/**
-	 * Reads one variable from another process's environment, as it was when the process started.
+	 * Reads one variable from another process's environment, as it was when the process
+	 * started.
 	 * @param pid the process
 	 * @param name the variable name
 	 * @return the value, or empty when unset, unreadable or unsupported
@@ -151,27 +161,30 @@ public interface OperatingSystem {
 	Optional<String> environmentVariable(long pid, String name);
 
 	/**
-	 * Sends a signal, but only if the pid still names the same process (its start time is unchanged).
+	 * Sends a signal, but only if the pid still names the same process (its start time is
+	 * unchanged).
 	 * @param process the process identity
 	 * @param signal the signal
-	 * @return {@code true} if the signal was delivered, {@code false} when the process is gone or the pid
-	 * now names another process
+	 * @return {@code true} if the signal was delivered, {@code false} when the process is
+	 * gone or the pid now names another process
 	 */
 	boolean signal(ProcessId process, Signal signal);
 
 	/**
-	 * Pins a process, right after it was seen with this identity, so that signals sent through the pin reach
-	 * it and never a process that later reuses its pid. On Linux 5.3+ the pin holds a pidfd, taken before the
-	 * start time is checked once more: from then on the kernel guarantees the identity. Where pidfds are
-	 * unavailable (older kernels, {@code pidfd_open} refused by a seccomp profile, descriptors exhausted) each
-	 * signal checks the start time first, as {@link #signal(ProcessId, Signal)} does: a pid reused within the
-	 * same start-time tick (10 ms on Linux), or between the check and the signal, could then be hit.
+	 * Pins a process, right after it was seen with this identity, so that signals sent
+	 * through the pin reach it and never a process that later reuses its pid. On Linux
+	 * 5.3+ the pin holds a pidfd, taken before the start time is checked once more: from
+	 * then on the kernel guarantees the identity. Where pidfds are unavailable (older
+	 * kernels, {@code pidfd_open} refused by a seccomp profile, descriptors exhausted)
+	 * each signal checks the start time first, as {@link #signal(ProcessId, Signal)}
+	 * does: a pid reused within the same start-time tick (10 ms on Linux), or between the
+	 * check and the signal, could then be hit.
 	 * @param process the identity, as just seen
-	 * @return the pin, or empty when the process is gone or the pid already names another process
+	 * @return the pin, or empty when the process is gone or the pid already names another
+	 * process
 	 */
 	default Optional<PinnedProcess> pin(ProcessId process) {
-		boolean present = process(process.pid()).filter((info) -> info.startTime() == process.startTime())
-			.isPresent();
+		boolean present = process(process.pid()).filter((info) -> info.startTime() == process.startTime()).isPresent();
 		if (!present) {
 			return Optional.empty();
 		}
@@ -195,30 +208,33 @@ public interface OperatingSystem {
 	}
 
 	/**
-	 * Tells whether this JVM is the init process (PID 1) of its PID namespace; reads {@code NSpid} from
-	 * {@code /proc/self/status} on Linux.
+	 * Tells whether this JVM is the init process (PID 1) of its PID namespace; reads
+	 * {@code NSpid} from {@code /proc/self/status} on Linux.
 	 * @return {@code true} when the JVM is PID 1
 	 */
 	boolean isPidOne();
 
 	/**
-	 * Turns the child subreaper flag of this JVM on or off ({@code prctl(PR_SET_CHILD_SUBREAPER)}).
+	 * Turns the child subreaper flag of this JVM on or off
+	 * ({@code prctl(PR_SET_CHILD_SUBREAPER)}).
 	 * @param enabled the wanted state
 	 * @return {@code true} if the call succeeded
 	 */
 	boolean setChildSubreaper(boolean enabled);
 
 	/**
-	 * Tells whether this JVM is a child subreaper ({@code prctl(PR_GET_CHILD_SUBREAPER)}).
+	 * Tells whether this JVM is a child subreaper
+	 * ({@code prctl(PR_GET_CHILD_SUBREAPER)}).
 	 * @return {@code true} when it is one
 	 */
 	boolean isChildSubreaper();
 
 	/**
 	 * Finds whether some child of this JVM is a zombie, without reaping it:
-	 * {@code waitid(P_ALL, 0, WEXITED | WNOHANG | WNOWAIT)}. The kernel returns the same pid every time,
-	 * so this is a cheap trigger, not a list.
-	 * @return the pid of one zombie child, or empty when there is none (or reaping is unsupported)
+	 * {@code waitid(P_ALL, 0, WEXITED | WNOHANG | WNOWAIT)}. The kernel returns the same
+	 * pid every time, so this is a cheap trigger, not a list.
+	 * @return the pid of one zombie child, or empty when there is none (or reaping is
+	 * unsupported)
 	 */
 	OptionalLong anyZombieChild();
 
@@ -233,7 +249,8 @@ public interface OperatingSystem {
 	/**
 	 * Reaps one exited child: {@code waitpid(pid, WNOHANG)}.
 	 * @param pid the child
-	 * @return its exit status, or empty when it has not exited or someone else reaped it ({@code ECHILD})
+	 * @return its exit status, or empty when it has not exited or someone else reaped it
+	 * ({@code ECHILD})
 	 */
 	Optional<ExitStatus> reap(long pid);
 

@@ -8,10 +8,12 @@ import java.util.OptionalLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Any platform without {@code /proc} (macOS, Windows): everything from {@link ProcessHandle}.
+ * Any platform without {@code /proc} (macOS, Windows): everything from
+ * {@link ProcessHandle}.
  * <p>
- * {@link ProcessHandle} cannot see zombies and offers no way to reap, so those capabilities report
- * themselves unavailable. Start times are epoch milliseconds from {@link ProcessHandle.Info#startInstant()}.
+ * {@link ProcessHandle} cannot see zombies and offers no way to reap, so those
+ * capabilities report themselves unavailable. Start times are epoch milliseconds from
+ * {@link ProcessHandle.Info#startInstant()}.
  */
 public final class PortableOperatingSystem implements OperatingSystem {
 

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads and parses the few {@code /proc} files the starter needs. Files vanish when their process does,
- * so every read answers empty instead of throwing.
+ * Reads and parses the few {@code /proc} files the starter needs. Files vanish when their
+ * process does, so every read answers empty instead of throwing.
  */
 final class ProcFs {
 
 	/**
-	 * Nanoseconds per clock tick of the CPU times in {@code stat}: the kernel exports them in {@code USER_HZ},
-	 * which is 100 on every Linux architecture the JDK runs on.
+	 * Nanoseconds per clock tick of the CPU times in {@code stat}: the kernel exports
+	 * them in {@code USER_HZ}, which is 100 on every Linux architecture the JDK runs on.
 	 */
 	private static final long NANOS_PER_TICK = 10_000_000L;
 
@@ -30,7 +30,8 @@ final class ProcFs {
 	}
 
 	/**
-	 * Reads a whole file of {@code /proc}; their size is reported as 0, so read until end of file.
+	 * Reads a whole file of {@code /proc}; their size is reported as 0, so read until end
+	 * of file.
 	 */
 	Optional<byte[]> read(String relativePath) {
 		try (FileInputStream in = new FileInputStream(this.root + "/" + relativePath)) {
@@ -72,8 +73,9 @@ final class ProcFs {
 	}
 
 	/**
-	 * One process from {@code /proc/PID/stat}, and its command line from {@code /proc/PID/cmdline} when asked:
-	 * without it the command is the kernel's short name, and the read costs one file instead of two.
+	 * One process from {@code /proc/PID/stat}, and its command line from
+	 * {@code /proc/PID/cmdline} when asked: without it the command is the kernel's short
+	 * name, and the read costs one file instead of two.
 	 */
 	Optional<ProcessInfo> process(long pid, boolean withCommandLine) {
 		Optional<byte[]> stat = read(pid + "/stat");
@@ -84,8 +86,9 @@ final class ProcFs {
 	}
 
 	/**
-	 * Parses {@code /proc/PID/stat}. The command name (field 2) is in parentheses and may itself hold spaces
-	 * and parentheses, so fields are counted from the last {@code ')'}.
+	 * Parses {@code /proc/PID/stat}. The command name (field 2) is in parentheses and may
+	 * itself hold spaces and parentheses, so fields are counted from the last
+	 * {@code ')'}.
 	 */
 	private Optional<ProcessInfo> parse(long pid, String stat, boolean withCommandLine) {
 		int open = stat.indexOf('(');
@@ -95,7 +98,8 @@ final class ProcFs {
 		}
 		String comm = stat.substring(open + 1, close);
 		String[] fields = stat.substring(close + 2).split(" ");
-		// fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22 (starttime)
+		// fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22
+		// (starttime)
 		if (fields.length < 20) {
 			return Optional.empty();
 		}
@@ -108,8 +112,8 @@ final class ProcFs {
 	}
 
 	/**
-	 * Resource use from the same {@code stat} line: fields 14 and 15 (utime, stime, in clock ticks), 20
-	 * (num_threads) and 24 (rss, in pages).
+	 * Resource use from the same {@code stat} line: fields 14 and 15 (utime, stime, in
+	 * clock ticks), 20 (num_threads) and 24 (rss, in pages).
 	 */
 	private ProcessUsage usage(String[] fields) {
 		if (fields.length < 22) {
@@ -126,23 +130,27 @@ final class ProcFs {
 	}
 
 	/**
-	 * The number of entries of {@code /proc/PID/fd}: the process's open descriptors. Readable for processes of
-	 * the same user only.
+	 * The number of entries of {@code /proc/PID/fd}: the process's open descriptors.
+	 * Readable for processes of the same user only.
 	 */
 	int openFiles(long pid) {
 		String[] entries = new java.io.File(this.root + "/" + pid + "/fd").list();
 		return (entries != null) ? entries.length : -1;
 	}
 
-	/** The peak resident size so far, {@code VmHWM} of {@code /proc/PID/status}, in bytes; -1 when unknown. */
+	/**
+	 * The peak resident size so far, {@code VmHWM} of {@code /proc/PID/status}, in bytes;
+	 * -1 when unknown.
+	 */
 	long peakResidentBytes(long pid) {
 		return read(pid + "/status").map((bytes) -> bytesOf(new String(bytes, StandardCharsets.US_ASCII), "VmHWM:"))
 			.orElse(-1L);
 	}
 
 	/**
-	 * The kernel's page size, for the rss field of {@code stat} (in pages): {@code KernelPageSize} of the first
-	 * mapping in {@code /proc/self/smaps}, read once; 4096 when that cannot be read.
+	 * The kernel's page size, for the rss field of {@code stat} (in pages):
+	 * {@code KernelPageSize} of the first mapping in {@code /proc/self/smaps}, read once;
+	 * 4096 when that cannot be read.
 	 */
 	private long pageSize() {
 		long size = this.pageSize;
@@ -186,7 +194,10 @@ final class ProcFs {
 		return parseNumber(value);
 	}
 
-	/** {@code /proc/PID/cmdline}: arguments separated by NUL; empty for zombies and kernel threads. */
+	/**
+	 * {@code /proc/PID/cmdline}: arguments separated by NUL; empty for zombies and kernel
+	 * threads.
+	 */
 	Optional<List<String>> commandLine(long pid) {
 		return read(pid + "/cmdline").map(ProcFs::splitNul).filter((args) -> !args.isEmpty());
 	}
@@ -199,7 +210,10 @@ final class ProcFs {
 			.findFirst());
 	}
 
-	/** {@code /proc/PID/task/TID/children}: space separated pids. Needs CONFIG_PROC_CHILDREN. */
+	/**
+	 * {@code /proc/PID/task/TID/children}: space separated pids. Needs
+	 * CONFIG_PROC_CHILDREN.
+	 */
 	Optional<List<Long>> threadChildren(long pid, long tid) {
 		return read(pid + "/task/" + tid + "/children").map(ProcFs::parseNumbers);
 	}
@@ -255,7 +269,10 @@ final class ProcFs {
 		return numbers;
 	}
 
-	/** Parses a non-negative decimal number, answering -1 for anything else (no exception on hot paths). */
+	/**
+	 * Parses a non-negative decimal number, answering -1 for anything else (no exception
+	 * on hot paths).
+	 */
 	static long parseNumber(String text) {
 		if (text.isEmpty() || text.length() > 18) {
 			return -1;

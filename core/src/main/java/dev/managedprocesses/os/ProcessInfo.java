@@ -8,13 +8,15 @@ import java.util.Objects;
  *
  * @param pid the process id
  * @param parentPid the parent's process id, or {@code 0} when unknown
- * @param state the kernel's one-letter state ({@code R}, {@code S}, {@code D}, {@code Z} for a zombie,
- * {@code T}, ...), or {@code ?} where the platform does not tell
- * @param startTime an opaque start time token: with {@link #pid()} it identifies the process across pid
- * reuse. Comparable only with tokens of the same {@link OperatingSystem}
- * @param command the command line; for a zombie, whose command line is gone, the kernel's short name
- * @param usage what the process had used when it was read ({@link ProcessUsage#UNKNOWN} where the platform
- * does not tell)
+ * @param state the kernel's one-letter state ({@code R}, {@code S}, {@code D}, {@code Z}
+ * for a zombie, {@code T}, ...), or {@code ?} where the platform does not tell
+ * @param startTime an opaque start time token: with {@link #pid()} it identifies the
+ * process across pid reuse. Comparable only with tokens of the same
+ * {@link OperatingSystem}
+ * @param command the command line; for a zombie, whose command line is gone, the kernel's
+ * short name
+ * @param usage what the process had used when it was read ({@link ProcessUsage#UNKNOWN}
+ * where the platform does not tell)
  */
 public record ProcessInfo(long pid, long parentPid, char state, long startTime, List<String> command,
 		ProcessUsage usage) {

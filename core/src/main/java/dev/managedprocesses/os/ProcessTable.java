@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * One snapshot of the process table with a parent-to-children index, so that describing many process
- * trees reads {@code /proc} once instead of once per process.
+ * One snapshot of the process table with a parent-to-children index, so that describing
+ * many process trees reads {@code /proc} once instead of once per process.
  */
 public final class ProcessTable {
 
@@ -41,8 +41,8 @@ public final class ProcessTable {
 	}
 
 	/**
-	 * Reads the process table now without command lines (each process's command is the kernel's short
-	 * name): for loops that need identities, parents and states only.
+	 * Reads the process table now without command lines (each process's command is the
+	 * kernel's short name): for loops that need identities, parents and states only.
 	 * @param os the operating system
 	 * @return the snapshot
 	 */
@@ -51,7 +51,8 @@ public final class ProcessTable {
 	}
 
 	/**
-	 * A table of the given processes, for tests and for callers that already hold a listing.
+	 * A table of the given processes, for tests and for callers that already hold a
+	 * listing.
 	 * @param processes the processes
 	 * @return the table
 	 */
@@ -77,7 +78,8 @@ public final class ProcessTable {
 	}
 
 	/**
-	 * Tells whether the identified process is in the table, same start time, and not a zombie.
+	 * Tells whether the identified process is in the table, same start time, and not a
+	 * zombie.
 	 * @param id the identity
 	 * @return {@code true} when it is alive
 	 */
@@ -96,7 +98,8 @@ public final class ProcessTable {
 	}
 
 	/**
-	 * Every descendant of the given roots, by parent links, zombies included, roots excluded.
+	 * Every descendant of the given roots, by parent links, zombies included, roots
+	 * excluded.
 	 * @param roots the pids to start from
 	 * @return the descendants, parents before their children
 	 */

@@ -3,9 +3,10 @@ package dev.managedprocesses.os;
 import java.util.Locale;
 
 /**
- * The signals the starter sends: {@code SIGKILL}, and the stop signals a process may ask for at the start of
- * a graceful stop ({@code SIGTERM} by default). Numbers are Linux's; elsewhere every signal but {@code KILL}
- * is sent as the platform's polite termination ({@code ProcessHandle.destroy()}).
+ * The signals the starter sends: {@code SIGKILL}, and the stop signals a process may ask
+ * for at the start of a graceful stop ({@code SIGTERM} by default). Numbers are Linux's;
+ * elsewhere every signal but {@code KILL} is sent as the platform's polite termination
+ * ({@code ProcessHandle.destroy()}).
  */
 public enum Signal {
 
@@ -15,7 +16,9 @@ public enum Signal {
 	/** Interrupt, as Ctrl-C sends it: {@code SIGINT}. */
 	INT(2),
 
-	/** Quit (some servers stop gracefully on it, the JVM dumps threads): {@code SIGQUIT}. */
+	/**
+	 * Quit (some servers stop gracefully on it, the JVM dumps threads): {@code SIGQUIT}.
+	 */
 	QUIT(3),
 
 	/** Termination that cannot be caught: {@code SIGKILL}. */
@@ -45,11 +48,12 @@ public enum Signal {
 	}
 
 	/**
-	 * The signal of a name, with or without the {@code SIG} prefix, in any case ({@code "TERM"},
-	 * {@code "sigint"}).
+	 * The signal of a name, with or without the {@code SIG} prefix, in any case
+	 * ({@code "TERM"}, {@code "sigint"}).
 	 * @param name the name
 	 * @return the signal
-	 * @throws IllegalArgumentException when no signal has this name (the message lists the known ones)
+	 * @throws IllegalArgumentException when no signal has this name (the message lists
+	 * the known ones)
 	 */
 	public static Signal named(String name) {
 		if (name != null) {
@@ -63,8 +67,8 @@ public enum Signal {
 				}
 			}
 		}
-		throw new IllegalArgumentException("unknown signal '" + name + "': expected one of HUP, INT, QUIT, KILL, "
-				+ "USR1, USR2, TERM");
+		throw new IllegalArgumentException(
+				"unknown signal '" + name + "': expected one of HUP, INT, QUIT, KILL, " + "USR1, USR2, TERM");
 	}
 
 }

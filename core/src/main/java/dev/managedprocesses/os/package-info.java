@@ -1,8 +1,8 @@
 /**
- * The operating-system layer: signals, the process table and reaping, behind one interface.
- * {@link dev.managedprocesses.os.OperatingSystem} is a deliberate, documented SPI (a platform or a test can
- * supply its own implementation); everything else in this package is internal, not public API, and may
- * change in any release.
+ * The operating-system layer: signals, the process table and reaping, behind one
+ * interface. {@link dev.managedprocesses.os.OperatingSystem} is a deliberate, documented
+ * SPI (a platform or a test can supply its own implementation); everything else in this
+ * package is internal, not public API, and may change in any release.
  */
 @NullMarked
 package dev.managedprocesses.os;

@@ -14,14 +14,17 @@ import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 
 /**
- * Remembers the live descendants of the JVM's children, that is the processes whose parent is not the JVM,
- * with their command: one of them that later shows up as a zombie child of the JVM was orphaned (the JDK
- * never spawned it), and its command is known although a zombie's command line is gone. Used by the reaper
- * thread only.
+ * Remembers the live descendants of the JVM's children, that is the processes whose
+ * parent is not the JVM, with their command: one of them that later shows up as a zombie
+ * child of the JVM was orphaned (the JDK never spawned it), and its command is known
+ * although a zombie's command line is gone. Used by the reaper thread only.
  */
 final class DescendantWatcher {
 
-	/** At most this many descendants are watched, so a huge tree cannot make a sweep expensive. */
+	/**
+	 * At most this many descendants are watched, so a huge tree cannot make a sweep
+	 * expensive.
+	 */
 	static final int WATCH_LIMIT = 5_000;
 
 	private final OperatingSystem os;
@@ -35,7 +38,9 @@ final class DescendantWatcher {
 		this.os = os;
 	}
 
-	/** Walks the JVM's descendants once and records those that another process started. */
+	/**
+	 * Walks the JVM's descendants once and records those that another process started.
+	 */
 	void look() {
 		long self = this.os.currentPid();
 		Map<ProcessId, List<String>> seen = new HashMap<>();
@@ -53,7 +58,8 @@ final class DescendantWatcher {
 				}
 			}
 		}
-		// keep what was watched before and still exists (now perhaps a zombie child of the JVM)
+		// keep what was watched before and still exists (now perhaps a zombie child of
+		// the JVM)
 		for (Map.Entry<ProcessId, List<String>> entry : this.watched.entrySet()) {
 			if (!seen.containsKey(entry.getKey()) && this.os.process(entry.getKey().pid())
 				.filter((info) -> info.startTime() == entry.getKey().startTime())

@@ -8,8 +8,9 @@ import dev.managedprocesses.os.OperatingSystem;
 import dev.managedprocesses.os.ProcessInfo;
 
 /**
- * Finds an init that reaps orphans (tini, dumb-init, ...) running as PID 1 above this JVM: then orphans of
- * this JVM's children are not this JVM's problem (unless it is a child subreaper).
+ * Finds an init that reaps orphans (tini, dumb-init, ...) running as PID 1 above this
+ * JVM: then orphans of this JVM's children are not this JVM's problem (unless it is a
+ * child subreaper).
  */
 final class InitDetector {
 

@@ -12,22 +12,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pids that a JDK thread waits for, or is about to wait for, with {@code waitpid}. The JDK's process
- * reaper threads name themselves {@code process reaper (pid N)} while they handle pid {@code N} (Java 17, 21
- * and 25); the JDK's own map of children is private and would need {@code --add-opens}, which a library must
- * not require.
+ * The pids that a JDK thread waits for, or is about to wait for, with {@code waitpid}.
+ * The JDK's process reaper threads name themselves {@code process reaper (pid N)} while
+ * they handle pid {@code N} (Java 17, 21 and 25); the JDK's own map of children is
+ * private and would need {@code --add-opens}, which a library must not require.
  * <p>
- * A named thread is not always going to reap: {@code ProcessHandle.of(pid).onExit()} for a pid that was not
- * a child when it was called ends up in a loop that only polls {@code isAlive0} and sleeps (a zombie counts as
- * alive there), and never calls {@code waitpid} again. If that pid is later orphaned to this JVM, vetoing it
- * would make the reaper and the JDK wait for each other forever. So for the pids in question the stack of
- * each named thread is read: a thread in that poll loop (a sleep or {@code isAlive0} under
- * {@code ProcessHandleImpl}, no {@code waitForProcessExit0}) does not veto; any other named thread does
- * (it waits, or is about to).
+ * A named thread is not always going to reap: {@code ProcessHandle.of(pid).onExit()} for
+ * a pid that was not a child when it was called ends up in a loop that only polls
+ * {@code isAlive0} and sleeps (a zombie counts as alive there), and never calls
+ * {@code waitpid} again. If that pid is later orphaned to this JVM, vetoing it would make
+ * the reaper and the JDK wait for each other forever. So for the pids in question the
+ * stack of each named thread is read: a thread in that poll loop (a sleep or
+ * {@code isAlive0} under {@code ProcessHandleImpl}, no {@code waitForProcessExit0}) does
+ * not veto; any other named thread does (it waits, or is about to).
  * <p>
- * Names are read with {@link ThreadMXBean#getThreadInfo(long[], int)} at depth 0: no stack traces, so no
- * safepoint pause ({@link Thread#getAllStackTraces()} stops the JVM, 6 to 10 ms with 1,000 threads). Stacks
- * are read only for the few named threads whose pid is a zombie the reaper would otherwise take.
+ * Names are read with {@link ThreadMXBean#getThreadInfo(long[], int)} at depth 0: no
+ * stack traces, so no safepoint pause ({@link Thread#getAllStackTraces()} stops the JVM,
+ * 6 to 10 ms with 1,000 threads). Stacks are read only for the few named threads whose
+ * pid is a zombie the reaper would otherwise take.
  */
 final class JdkWaiters {
 
@@ -56,7 +58,8 @@ final class JdkWaiters {
 		threadsByPid.forEach((pid, ids) -> {
 			long[] threadIds = ids.stream().mapToLong(Long::longValue).toArray();
 			for (ThreadInfo info : this.threads.getThreadInfo(threadIds, STACK_DEPTH)) {
-				// a thread that ended meanwhile (null) or moved on to another pid no longer waits for this one
+				// a thread that ended meanwhile (null) or moved on to another pid no
+				// longer waits for this one
 				if (info != null && parse(info.getThreadName()) == pid && !isPollingNonChild(info.getStackTrace())) {
 					vetoed.add(pid);
 				}
@@ -66,10 +69,11 @@ final class JdkWaiters {
 	}
 
 	/**
-	 * Tells whether a reaper thread's stack is in the JDK's poll loop for a pid that was not its child: it
-	 * sleeps or calls {@code isAlive0} inside {@code ProcessHandleImpl}, and is not in
-	 * {@code waitForProcessExit0}. Anything else (including a stack not yet or no longer in that loop) is
-	 * treated as a thread that will reap.
+	 * Tells whether a reaper thread's stack is in the JDK's poll loop for a pid that was
+	 * not its child: it sleeps or calls {@code isAlive0} inside
+	 * {@code ProcessHandleImpl}, and is not in {@code waitForProcessExit0}. Anything else
+	 * (including a stack not yet or no longer in that loop) is treated as a thread that
+	 * will reap.
 	 * @param stack the top of the stack
 	 * @return {@code true} only for the poll loop
 	 */

@@ -21,46 +21,58 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reaps orphaned zombies re-parented to this JVM (when it is PID 1 of its namespace, or a child subreaper)
- * without ever stealing the exit status of a {@link Process} that the JDK waits for.
+ * Reaps orphaned zombies re-parented to this JVM (when it is PID 1 of its namespace, or a
+ * child subreaper) without ever stealing the exit status of a {@link Process} that the
+ * JDK waits for.
  * <p>
- * Any {@code wait()} for "some child" races the JDK's per-child reaper threads, and when it wins,
- * {@link Process#waitFor()} silently reports exit code 0. So the reaper never waits for "any" child: it waits
- * only for one specific pid that passes every one of these tests (measured to steal no exit code on Java 17
- * and 25, as PID 1 and as subreaper, under CPU load and GC pauses):
+ * Any {@code wait()} for "some child" races the JDK's per-child reaper threads, and when
+ * it wins, {@link Process#waitFor()} silently reports exit code 0. So the reaper never
+ * waits for "any" child: it waits only for one specific pid that passes every one of
+ * these tests (measured to steal no exit code on Java 17 and 25, as PID 1 and as
+ * subreaper, under CPU load and GC pauses):
  * <ol>
- * <li>{@code waitid(P_ALL, WNOWAIT)} says some child is a zombie at all (otherwise the sweep ends at once);</li>
+ * <li>{@code waitid(P_ALL, WNOWAIT)} says some child is a zombie at all (otherwise the
+ * sweep ends at once);</li>
  * <li>it is listed among the children of the JVM's <em>leader thread</em>
- * ({@code /proc/self/task/PID/children}): orphans are re-parented to the leader, while a child the JDK
- * spawned is listed under the thread that spawned it;</li>
+ * ({@code /proc/self/task/PID/children}): orphans are re-parented to the leader, while a
+ * child the JDK spawned is listed under the thread that spawned it;</li>
  * <li>it is a zombie ({@code Z} in {@code /proc/PID/stat});</li>
- * <li>it is not a process of the {@code ManagedProcessFactory} (whose exit status the JDK collects);</li>
- * <li>no JDK thread named {@code process reaper (pid N)} is waiting for it, or about to: a thread of
- * {@code ProcessHandle.of(N).onExit()} that found {@code N} was not its child and only polls whether it is
- * alive does not count (it never reaps, and sees the pid gone once this reaper took it, so its
- * {@code onExit()} completes);</li>
- * <li>it has been a zombie, with an unchanged start time, for at least the minimum age (1 s by default):
- * the JDK hands the wait to a pool thread before {@code start()} returns, and that thread takes the name
- * only when it runs, which was seen to take 96 ms under CPU load and 489 ms during GC pauses. When the
- * sweep itself was paused (a gap far above the interval means the whole JVM stood still, the JDK's threads
- * too) every age starts again. A zombie that the reaper saw alive earlier with another parent (a grandchild
- * it watched) was certainly orphaned, never spawned by the JDK, and is reaped at once;</li>
+ * <li>it is not a process of the {@code ManagedProcessFactory} (whose exit status the JDK
+ * collects);</li>
+ * <li>no JDK thread named {@code process reaper (pid N)} is waiting for it, or about to:
+ * a thread of {@code ProcessHandle.of(N).onExit()} that found {@code N} was not its child
+ * and only polls whether it is alive does not count (it never reaps, and sees the pid
+ * gone once this reaper took it, so its {@code onExit()} completes);</li>
+ * <li>it has been a zombie, with an unchanged start time, for at least the minimum age (1
+ * s by default): the JDK hands the wait to a pool thread before {@code start()} returns,
+ * and that thread takes the name only when it runs, which was seen to take 96 ms under
+ * CPU load and 489 ms during GC pauses. When the sweep itself was paused (a gap far above
+ * the interval means the whole JVM stood still, the JDK's threads too) every age starts
+ * again. A zombie that the reaper saw alive earlier with another parent (a grandchild it
+ * watched) was certainly orphaned, never spawned by the JDK, and is reaped at once;</li>
  * <li>{@code waitid(P_PID, pid, WNOWAIT)} confirms it can be waited for; only then
- * {@code waitpid(pid, WNOHANG)} reaps it ({@code ECHILD} means someone else reaped it first: fine).</li>
+ * {@code waitpid(pid, WNOHANG)} reaps it ({@code ECHILD} means someone else reaped it
+ * first: fine).</li>
  * </ol>
- * The checks live in {@code ReapRules}, the memory of descendants in {@code DescendantWatcher}. One daemon
- * thread sweeps at a fixed interval (at least {@value #MINIMUM_SWEEP_MILLIS} ms), whatever the number of
- * processes. The reaper installs no
- * {@code SIGCHLD} handler and never ignores {@code SIGCHLD}.
+ * The checks live in {@code ReapRules}, the memory of descendants in
+ * {@code DescendantWatcher}. One daemon thread sweeps at a fixed interval (at least
+ * {@value #MINIMUM_SWEEP_MILLIS} ms), whatever the number of processes. The reaper
+ * installs no {@code SIGCHLD} handler and never ignores {@code SIGCHLD}.
  */
 public final class OrphanReaper implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(OrphanReaper.class);
 
-	/** How often descendants of the JVM's children are recorded, to recognise them once orphaned. */
+	/**
+	 * How often descendants of the JVM's children are recorded, to recognise them once
+	 * orphaned.
+	 */
 	private static final long WATCH_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-	/** The shortest sweep interval: shorter ones would keep the reaper thread busy for nothing. */
+	/**
+	 * The shortest sweep interval: shorter ones would keep the reaper thread busy for
+	 * nothing.
+	 */
 	static final long MINIMUM_SWEEP_MILLIS = 1;
 
 	private final OperatingSystem os;
@@ -119,8 +131,9 @@ public final class OrphanReaper implements AutoCloseable {
 	}
 
 	/**
-	 * Sets the child subreaper flag when configured and starts the sweep thread when the mode says so. Never
-	 * throws for platform reasons: what cannot work here is reported by {@link #status()}.
+	 * Sets the child subreaper flag when configured and starts the sweep thread when the
+	 * mode says so. Never throws for platform reasons: what cannot work here is reported
+	 * by {@link #status()}.
 	 */
 	public synchronized void start() {
 		if (this.started) {
@@ -189,16 +202,18 @@ public final class OrphanReaper implements AutoCloseable {
 	/**
 	 * When the reaper first saw a zombie child that it is waiting to reap.
 	 * @param pid the zombie's pid
-	 * @return when it was first seen, or empty when the reaper does not know it (inactive, or owned)
+	 * @return when it was first seen, or empty when the reaper does not know it
+	 * (inactive, or owned)
 	 */
 	public Optional<Instant> zombieSince(long pid) {
 		return this.rules.zombieSince(pid);
 	}
 
 	/**
-	 * The zombie children the reaper waits to reap, as of its last sweep, with when it first saw each. Reads
-	 * nothing from the operating system, so health checks can call it as often as they like; a zombie that
-	 * appeared or was reaped by someone else since the last sweep shows at the next one.
+	 * The zombie children the reaper waits to reap, as of its last sweep, with when it
+	 * first saw each. Reads nothing from the operating system, so health checks can call
+	 * it as often as they like; a zombie that appeared or was reaped by someone else
+	 * since the last sweep shows at the next one.
 	 * @return pid to first sighting; empty when the reaper is inactive or saw no zombie
 	 */
 	public Map<Long, Instant> zombiesSeen() {
@@ -214,8 +229,8 @@ public final class OrphanReaper implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the sweep thread (the subreaper flag stays: orphans keep coming, and a new reaper may take
-	 * over).
+	 * Stops the sweep thread (the subreaper flag stays: orphans keep coming, and a new
+	 * reaper may take over).
 	 */
 	@Override
 	public void close() {
@@ -241,7 +256,8 @@ public final class OrphanReaper implements AutoCloseable {
 			long now = System.nanoTime();
 			if (now - previous > Math.max((intervalNanos > Long.MAX_VALUE / 5) ? Long.MAX_VALUE : 5 * intervalNanos,
 					Require.saturatedAdd(intervalNanos, TimeUnit.MILLISECONDS.toNanos(500)))) {
-				// the whole JVM stood still (GC, suspend): the JDK's reaper threads did too, so ages restart
+				// the whole JVM stood still (GC, suspend): the JDK's reaper threads did
+				// too, so ages restart
 				this.rules.paused(now);
 			}
 			previous = now;
@@ -273,7 +289,8 @@ public final class OrphanReaper implements AutoCloseable {
 	/** One sweep; package visible for tests that drive it directly. */
 	void sweep(long now) {
 		for (ProcessInfo zombie : this.rules.reapable(now)) {
-			// 7. waitable now, then reap that one pid (ECHILD: someone else reaped it first, fine)
+			// 7. waitable now, then reap that one pid (ECHILD: someone else reaped it
+			// first, fine)
 			if (this.os.isReapable(zombie.pid())) {
 				this.os.reap(zombie.pid()).ifPresent((status) -> recordReaped(zombie, status));
 				this.rules.forget(zombie.id());
@@ -334,8 +351,9 @@ public final class OrphanReaper implements AutoCloseable {
 		}
 
 		/**
-		 * Whether to make this JVM a child subreaper at start (on by default, Linux only), so that orphans of
-		 * its children come back to it instead of going to init.
+		 * Whether to make this JVM a child subreaper at start (on by default, Linux
+		 * only), so that orphans of its children come back to it instead of going to
+		 * init.
 		 * @param subreaper {@code true} to set the flag
 		 * @return this builder
 		 */
@@ -348,8 +366,8 @@ public final class OrphanReaper implements AutoCloseable {
 		 * The interval between sweeps (100 ms by default).
 		 * @param interval at least 1 ms
 		 * @return this builder
-		 * @throws IllegalArgumentException when shorter than 1 ms (a shorter interval would spin the reaper
-		 * thread)
+		 * @throws IllegalArgumentException when shorter than 1 ms (a shorter interval
+		 * would spin the reaper thread)
 		 */
 		public Builder sweepInterval(Duration interval) {
 			Require.schedulable(interval, "sweepInterval");
@@ -362,8 +380,9 @@ public final class OrphanReaper implements AutoCloseable {
 		}
 
 		/**
-		 * How long a zombie must have been seen, with an unchanged start time, before it may be reaped
-		 * (1 s by default). Lower values risk stealing the exit status of a JDK child under load.
+		 * How long a zombie must have been seen, with an unchanged start time, before it
+		 * may be reaped (1 s by default). Lower values risk stealing the exit status of a
+		 * JDK child under load.
 		 * @param minimumAge zero or more
 		 * @return this builder
 		 */
@@ -383,8 +402,8 @@ public final class OrphanReaper implements AutoCloseable {
 		}
 
 		/**
-		 * Pids whose exit status belongs to someone else in this JVM (the factory's live processes): never
-		 * reaped. Use {@code factory::isManaged}.
+		 * Pids whose exit status belongs to someone else in this JVM (the factory's live
+		 * processes): never reaped. Use {@code factory::isManaged}.
 		 * @param owned the test
 		 * @return this builder
 		 */

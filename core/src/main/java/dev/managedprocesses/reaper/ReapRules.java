@@ -19,9 +19,10 @@ import dev.managedprocesses.os.ProcessId;
 import dev.managedprocesses.os.ProcessInfo;
 
 /**
- * Decides which zombie children of this JVM may be reaped now: checks 1 to 6 of {@link OrphanReaper} (the
- * reaper itself does the last one, {@code waitid(WNOWAIT)}, right before it reaps). Holds the age of every
- * zombie candidate. Used by the reaper thread only, except {@link #zombieSince(long)} and {@link #zombiesSeenAt()}.
+ * Decides which zombie children of this JVM may be reaped now: checks 1 to 6 of
+ * {@link OrphanReaper} (the reaper itself does the last one, {@code waitid(WNOWAIT)},
+ * right before it reaps). Holds the age of every zombie candidate. Used by the reaper
+ * thread only, except {@link #zombieSince(long)} and {@link #zombiesSeenAt()}.
  */
 final class ReapRules {
 
@@ -45,9 +46,11 @@ final class ReapRules {
 	 * Creates the rules.
 	 * @param os the operating system
 	 * @param owned pids whose exit status belongs to someone else in this JVM
-	 * @param minimumAgeNanos how long a zombie must have been seen before it may be reaped
+	 * @param minimumAgeNanos how long a zombie must have been seen before it may be
+	 * reaped
 	 * @param jdkWaiters which of the given pids a JDK thread waits for, or will
-	 * @param orphanForSure processes known to have been orphaned (seen alive under another parent)
+	 * @param orphanForSure processes known to have been orphaned (seen alive under
+	 * another parent)
 	 */
 	ReapRules(OperatingSystem os, LongPredicate owned, long minimumAgeNanos,
 			Function<Collection<Long>, Set<Long>> jdkWaiters, Predicate<ProcessId> orphanForSure) {
@@ -110,8 +113,8 @@ final class ReapRules {
 	}
 
 	/**
-	 * The sweep itself stood still far longer than its interval: the whole JVM did (GC, suspend), the JDK's
-	 * threads too, so every age starts again.
+	 * The sweep itself stood still far longer than its interval: the whole JVM did (GC,
+	 * suspend), the JDK's threads too, so every age starts again.
 	 * @param now the sweep's {@link System#nanoTime()}
 	 */
 	void paused(long now) {

@@ -6,10 +6,12 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * An orphan the reaper waited for, and how it ended: either it exited with a code, or a signal killed it.
+ * An orphan the reaper waited for, and how it ended: either it exited with a code, or a
+ * signal killed it.
  *
  * @param pid its pid
- * @param command its command from when it was seen alive, or the kernel's short name of the zombie
+ * @param command its command from when it was seen alive, or the kernel's short name of
+ * the zombie
  * @param exitCode the code it exited with, empty when a signal killed it
  * @param signal the number of the signal that killed it, empty when it exited
  * @param reapedAt when it was reaped
@@ -24,7 +26,8 @@ public record ReapedProcess(long pid, List<String> command, OptionalInt exitCode
 	 * @param exitCode the code it exited with, empty when a signal killed it
 	 * @param signal the signal that killed it, empty when it exited
 	 * @param reapedAt when it was reaped
-	 * @throws IllegalArgumentException unless exactly one of exit code and signal is present
+	 * @throws IllegalArgumentException unless exactly one of exit code and signal is
+	 * present
 	 */
 	public ReapedProcess {
 		command = List.copyOf(command);
@@ -36,8 +39,8 @@ public record ReapedProcess(long pid, List<String> command, OptionalInt exitCode
 	}
 
 	/**
-	 * The exit value as {@link Process#exitValue()} reports it: the exit code, or {@code 128 + N} when signal
-	 * {@code N} killed the process.
+	 * The exit value as {@link Process#exitValue()} reports it: the exit code, or
+	 * {@code 128 + N} when signal {@code N} killed the process.
 	 * @return the exit value
 	 */
 	public int exitValue() {

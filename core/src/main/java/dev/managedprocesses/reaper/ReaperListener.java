@@ -1,7 +1,8 @@
 package dev.managedprocesses.reaper;
 
 /**
- * Hears about every orphan the reaper reaps (metrics use this). Called on the reaper thread: be quick.
+ * Hears about every orphan the reaper reaps (metrics use this). Called on the reaper
+ * thread: be quick.
  */
 @FunctionalInterface
 public interface ReaperListener {

@@ -5,7 +5,10 @@ package dev.managedprocesses.reaper;
  */
 public enum ReaperMode {
 
-	/** Only when orphans can come to this JVM: it is PID 1 of its namespace, or a child subreaper. */
+	/**
+	 * Only when orphans can come to this JVM: it is PID 1 of its namespace, or a child
+	 * subreaper.
+	 */
 	AUTO,
 
 	/** Whenever the platform allows it. */

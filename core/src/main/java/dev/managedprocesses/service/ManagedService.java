@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One supervised service: its definition and what it is doing now. Obtained from {@link ManagedServices}.
- * Reading is safe from any thread; every change happens on the supervisor's own scheduler thread, and the
- * futures handed out complete on the common pool, never on it.
+ * One supervised service: its definition and what it is doing now. Obtained from
+ * {@link ManagedServices}. Reading is safe from any thread; every change happens on the
+ * supervisor's own scheduler thread, and the futures handed out complete on the common
+ * pool, never on it.
  */
 public final class ManagedService {
 
@@ -40,7 +41,10 @@ public final class ManagedService {
 
 	private volatile ManagedProcess process;
 
-	/** The run that ended last; what it left of its tree is stopped before the next run starts. */
+	/**
+	 * The run that ended last; what it left of its tree is stopped before the next run
+	 * starts.
+	 */
 	private ManagedProcess endedRun;
 
 	private volatile int restarts;
@@ -84,70 +88,94 @@ public final class ManagedService {
 		this.livenessStatus = definition.liveness().map(ProbeStatus::none).orElse(null);
 	}
 
-	/** @return the service's name */
+	/**
+	 * @return the service's name
+	 */
 	public String name() {
 		return this.definition.name();
 	}
 
-	/** @return the service's definition */
+	/**
+	 * @return the service's definition
+	 */
 	public ServiceDefinition definition() {
 		return this.definition;
 	}
 
-	/** @return the state now */
+	/**
+	 * @return the state now
+	 */
 	public ServiceState state() {
 		return this.state;
 	}
 
-	/** @return the running process, empty when none runs */
+	/**
+	 * @return the running process, empty when none runs
+	 */
 	public Optional<ManagedProcess> process() {
 		return Optional.ofNullable(this.process);
 	}
 
-	/** @return the pid of the running process, empty when none runs */
+	/**
+	 * @return the pid of the running process, empty when none runs
+	 */
 	public Optional<Long> pid() {
 		ManagedProcess current = this.process;
 		return (current != null) ? Optional.of(current.pid()) : Optional.empty();
 	}
 
-	/** @return how many times the service was started again after its first start */
+	/**
+	 * @return how many times the service was started again after its first start
+	 */
 	public int restarts() {
 		return this.restarts;
 	}
 
-	/** @return when the current (or last) run started */
+	/**
+	 * @return when the current (or last) run started
+	 */
 	public Optional<Instant> startedAt() {
 		return Optional.ofNullable(this.startedAt);
 	}
 
-	/** @return since when the service is READY, empty when it is not */
+	/**
+	 * @return since when the service is READY, empty when it is not
+	 */
 	public Optional<Instant> readySince() {
 		return Optional.ofNullable(this.readySince);
 	}
 
-	/** @return the result of the last run that ended */
+	/**
+	 * @return the result of the last run that ended
+	 */
 	public Optional<ProcessResult> lastExit() {
 		return Optional.ofNullable(this.lastExit);
 	}
 
-	/** @return why the service is FAILED, STOPPED or BACKING_OFF, empty otherwise */
+	/**
+	 * @return why the service is FAILED, STOPPED or BACKING_OFF, empty otherwise
+	 */
 	public Optional<String> reason() {
 		return Optional.ofNullable(this.reason);
 	}
 
-	/** @return what the readiness probe found last, empty without one */
+	/**
+	 * @return what the readiness probe found last, empty without one
+	 */
 	public Optional<ProbeStatus> readiness() {
 		return Optional.ofNullable(this.readinessStatus);
 	}
 
-	/** @return what the liveness probe found last, empty without one */
+	/**
+	 * @return what the liveness probe found last, empty without one
+	 */
 	public Optional<ProbeStatus> liveness() {
 		return Optional.ofNullable(this.livenessStatus);
 	}
 
 	/**
-	 * The last lines of output (standard output and standard error interleaved), as many as
-	 * {@link ServiceDefinition#tailLines()}; none with {@link ServiceOutput#DISCARD}.
+	 * The last lines of output (standard output and standard error interleaved), as many
+	 * as {@link ServiceDefinition#tailLines()}; none with {@link ServiceOutput#DISCARD}.
 	 * @return the lines, oldest first
 	 */
 	public List<String> outputTail() {
@@ -157,8 +185,8 @@ public final class ManagedService {
 	}
 
 	/**
-	 * Completes when the service is READY or COMPLETED (at once if it is), exceptionally with
-	 * {@link ServiceFailedException} when it becomes FAILED or is stopped first.
+	 * Completes when the service is READY or COMPLETED (at once if it is), exceptionally
+	 * with {@link ServiceFailedException} when it becomes FAILED or is stopped first.
 	 * @return the future, completed on the common pool
 	 */
 	public CompletableFuture<ManagedService> awaitReady() {
@@ -222,7 +250,8 @@ public final class ManagedService {
 			.environment(this.definition.environment());
 		this.definition.directory().ifPresent(builder::directory);
 		this.definition.gracePeriod().ifPresent(builder::gracePeriod);
-		// the whole tree gets the service's stop signal (then SIGKILL after the grace period)
+		// the whole tree gets the service's stop signal (then SIGKILL after the grace
+		// period)
 		builder.stopSignal(this.definition.stopSignal());
 		boolean logLine = this.definition.readiness().map((p) -> p.kind() == Probe.Kind.LOG_LINE).orElse(false);
 		if (this.definition.output() == ServiceOutput.DISCARD && !logLine) {
@@ -266,7 +295,8 @@ public final class ManagedService {
 		}, null));
 		Optional<Probe> readiness = this.definition.readiness();
 		if (readiness.isEmpty()) {
-			// a one-shot (restart never) without a probe is done when it exits: dependents wait for COMPLETED
+			// a one-shot (restart never) without a probe is done when it exits:
+			// dependents wait for COMPLETED
 			if (this.definition.restart() != RestartPolicy.NEVER) {
 				becomeReady();
 			}
@@ -285,9 +315,7 @@ public final class ManagedService {
 	private Consumer<String> lineHandler(long gen, boolean error) {
 		boolean log = this.definition.output() == ServiceOutput.LOG;
 		boolean keep = this.definition.output() != ServiceOutput.DISCARD;
-		java.util.regex.Pattern pattern = this.definition.readiness()
-			.flatMap(Probe::pattern)
-			.orElse(null);
+		java.util.regex.Pattern pattern = this.definition.readiness().flatMap(Probe::pattern).orElse(null);
 		return (line) -> {
 			if (log) {
 				if (error) {
@@ -404,7 +432,9 @@ public final class ManagedService {
 		stopProcess();
 	}
 
-	/** Liveness failed: the whole tree goes, then a new run starts (within max-restarts). */
+	/**
+	 * Liveness failed: the whole tree goes, then a new run starts (within max-restarts).
+	 */
 	private void restartTree(String why) {
 		long gen = ++this.generation;
 		cancelTimers();
@@ -426,9 +456,8 @@ public final class ManagedService {
 		cancelTimers();
 		this.readySince = null;
 		boolean success = result != null && result.outcome() == ProcessOutcome.EXITED && result.exitCode() == 0;
-		String exit = (result == null) ? this.reason
-				: (result.outcome() == ProcessOutcome.EXITED) ? "exited with code " + result.exitCode()
-						: "ended " + result.outcome();
+		String exit = (result == null) ? this.reason : (result.outcome() == ProcessOutcome.EXITED)
+				? "exited with code " + result.exitCode() : "ended " + result.outcome();
 		if (result != null) {
 			if (success) {
 				logger.info("Service '{}' {}", name(), exit);
@@ -462,8 +491,10 @@ public final class ManagedService {
 				: doubled;
 		this.reason = exit + ", restarting in " + delay;
 		setState(ServiceState.BACKING_OFF);
-		// a restart begins with the previous tree gone: a daemon the last run left behind would hold its
-		// port or lock, so it is stopped (stop signal, grace, SIGKILL) before the back-off starts
+		// a restart begins with the previous tree gone: a daemon the last run left behind
+		// would hold its
+		// port or lock, so it is stopped (stop signal, grace, SIGKILL) before the
+		// back-off starts
 		ManagedProcess previous = this.endedRun;
 		this.endedRun = null;
 		CompletableFuture<Void> leftoversGone = (previous != null) ? previous.stopDescendants()
@@ -479,7 +510,10 @@ public final class ManagedService {
 		}, null));
 	}
 
-	/** Counts one restart in the window, or makes the service FAILED when the window is full. */
+	/**
+	 * Counts one restart in the window, or makes the service FAILED when the window is
+	 * full.
+	 */
 	private boolean allowRestart() {
 		Instant now = Instant.now();
 		Instant windowStart = now.minus(this.definition.restartWindow());
@@ -496,7 +530,10 @@ public final class ManagedService {
 		return true;
 	}
 
-	/** Stops the service (operator, application or shutdown): its tree is gone when the future completes. */
+	/**
+	 * Stops the service (operator, application or shutdown): its tree is gone when the
+	 * future completes.
+	 */
 	CompletableFuture<Void> stop(String why) {
 		++this.generation;
 		cancelTimers();
@@ -513,7 +550,8 @@ public final class ManagedService {
 			return CompletableFuture.completedFuture(null);
 		}
 		CompletableFuture<ProcessResult> gone = this.owner.stopTree(this, current);
-		// completes once the scheduler has recorded the end, so that callers see pid() empty
+		// completes once the scheduler has recorded the end, so that callers see pid()
+		// empty
 		CompletableFuture<ProcessResult> recorded = new CompletableFuture<>();
 		gone.whenComplete((result, ex) -> this.owner.post(() -> {
 			if (this.process == current) {

@@ -30,13 +30,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Supervises long-running services on a {@link ManagedProcessFactory}: starts them in dependency order
- * (independent ones in parallel), restarts them with back-off, probes their readiness and liveness, and
- * stops them in reverse dependency order. Each run of a service is a managed process named after the
- * service, in the factory's registry like any other.
+ * Supervises long-running services on a {@link ManagedProcessFactory}: starts them in
+ * dependency order (independent ones in parallel), restarts them with back-off, probes
+ * their readiness and liveness, and stops them in reverse dependency order. Each run of a
+ * service is a managed process named after the service, in the factory's registry like
+ * any other.
  * <p>
- * One scheduler thread drives every service and a small pool runs blocking probes; neither ever runs user
- * code: the futures handed out and {@link ServiceListener} calls complete on the common pool.
+ * One scheduler thread drives every service and a small pool runs blocking probes;
+ * neither ever runs user code: the futures handed out and {@link ServiceListener} calls
+ * complete on the common pool.
  */
 public final class ManagedServices implements AutoCloseable {
 
@@ -125,18 +127,19 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Starts every service that is not running, each once its dependencies are READY or COMPLETED.
-	 * Returns at once.
+	 * Starts every service that is not running, each once its dependencies are READY or
+	 * COMPLETED. Returns at once.
 	 */
 	public void startAll() {
 		post(() -> this.services.values().forEach(ManagedService::requestStart), null);
 	}
 
 	/**
-	 * Starts a stopped, failed or completed service (with a fresh restart count window and back-off); does
-	 * nothing to one that runs.
+	 * Starts a stopped, failed or completed service (with a fresh restart count window
+	 * and back-off); does nothing to one that runs.
 	 * @param name the service
-	 * @return the service, once asked to start (await {@link ManagedService#awaitReady()} for readiness)
+	 * @return the service, once asked to start (await {@link ManagedService#awaitReady()}
+	 * for readiness)
 	 * @throws IllegalArgumentException for an unknown name
 	 */
 	public CompletableFuture<ManagedService> start(String name) {
@@ -150,8 +153,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Stops a service: its stop signal, its grace period, then {@code SIGKILL} to whatever is left of its
-	 * tree. It stays STOPPED until started again.
+	 * Stops a service: its stop signal, its grace period, then {@code SIGKILL} to
+	 * whatever is left of its tree. It stays STOPPED until started again.
 	 * @param name the service
 	 * @return completes once its whole tree is gone
 	 * @throws IllegalArgumentException for an unknown name
@@ -164,7 +167,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Stops a service (as {@link #stop(String)}) and starts it again once its tree is gone.
+	 * Stops a service (as {@link #stop(String)}) and starts it again once its tree is
+	 * gone.
 	 * @param name the service
 	 * @return completes once the new run is started
 	 * @throws IllegalArgumentException for an unknown name
@@ -203,7 +207,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every named service is READY or COMPLETED, failing as soon as one of them fails.
+	 * Waits until every named service is READY or COMPLETED, failing as soon as one of
+	 * them fails.
 	 * @param names the services
 	 * @param timeout how long to wait at most
 	 * @throws ServiceFailedException for the first service that failed or was stopped
@@ -222,7 +227,8 @@ public final class ManagedServices implements AutoCloseable {
 			});
 			each.add(ready);
 		}
-		// allOf fails with the first failure in list order, not time order: each failure is passed on as it comes
+		// allOf fails with the first failure in list order, not time order: each failure
+		// is passed on as it comes
 		CompletableFuture.allOf(each.toArray(CompletableFuture[]::new)).whenComplete((ignored, ex) -> {
 			if (ex != null) {
 				all.completeExceptionally((ex instanceof CompletionException) ? ex.getCause() : ex);
@@ -238,7 +244,8 @@ public final class ManagedServices implements AutoCloseable {
 			throws TimeoutException, InterruptedException {
 		try {
 			long nanos = dev.managedprocesses.internal.Require.saturatedNanos(timeout);
-			// a limit this long means no limit (and would overflow the deadline arithmetic)
+			// a limit this long means no limit (and would overflow the deadline
+			// arithmetic)
 			return (nanos >= Long.MAX_VALUE / 2) ? future.get() : future.get(nanos, TimeUnit.NANOSECONDS);
 		}
 		catch (ExecutionException ex) {
@@ -251,8 +258,9 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every service in reverse dependency order: a service is asked to stop once every service that
-	 * depends on it is gone; independent ones stop in parallel, each with its own signal and grace period.
+	 * Stops every service in reverse dependency order: a service is asked to stop once
+	 * every service that depends on it is gone; independent ones stop in parallel, each
+	 * with its own signal and grace period.
 	 * @return completes once every tree is gone
 	 */
 	public CompletableFuture<Void> stopAll() {
@@ -281,8 +289,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Stops every service (see {@link #stopAll()}), waits until every tree is gone, and ends the
-	 * supervisor's threads.
+	 * Stops every service (see {@link #stopAll()}), waits until every tree is gone, and
+	 * ends the supervisor's threads.
 	 */
 	@Override
 	public void close() {
@@ -319,7 +327,8 @@ public final class ManagedServices implements AutoCloseable {
 	private ManagedService require(String name) {
 		ManagedService service = this.services.get(name);
 		if (service == null) {
-			throw new IllegalArgumentException("No service named '" + name + "'; services are " + this.services.keySet());
+			throw new IllegalArgumentException(
+					"No service named '" + name + "'; services are " + this.services.keySet());
 		}
 		return service;
 	}
@@ -362,7 +371,9 @@ public final class ManagedServices implements AutoCloseable {
 		}
 	}
 
-	/** Runs a probe attempt on the probe pool and hands its outcome back on the scheduler. */
+	/**
+	 * Runs a probe attempt on the probe pool and hands its outcome back on the scheduler.
+	 */
 	void probe(ManagedService service, Probe probe, Duration timeout, BiConsumer<Optional<String>, Duration> then) {
 		try {
 			this.probes.execute(() -> {
@@ -388,8 +399,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Stops the service's tree: its stop signal (given to the process at launch) to every member, then
-	 * {@code SIGKILL} after its grace period; {@code KILL} kills at once.
+	 * Stops the service's tree: its stop signal (given to the process at launch) to every
+	 * member, then {@code SIGKILL} after its grace period; {@code KILL} kills at once.
 	 */
 	CompletableFuture<ProcessResult> stopTree(ManagedService service, ManagedProcess process) {
 		if (service.definition().stopSignal().equals("KILL")) {
@@ -425,7 +436,10 @@ public final class ManagedServices implements AutoCloseable {
 		}
 	}
 
-	/** A copy of the future that completes on the common pool, so that no user code runs on our threads. */
+	/**
+	 * A copy of the future that completes on the common pool, so that no user code runs
+	 * on our threads.
+	 */
 	static <T> CompletableFuture<T> offOurThreads(CompletableFuture<T> internal) {
 		CompletableFuture<T> external = new CompletableFuture<>();
 		internal.whenComplete((value, ex) -> CompletableFuture.runAsync(() -> {
@@ -440,7 +454,8 @@ public final class ManagedServices implements AutoCloseable {
 	}
 
 	/**
-	 * Builds {@link ManagedServices}: checks that every dependency exists and that there is no cycle.
+	 * Builds {@link ManagedServices}: checks that every dependency exists and that there
+	 * is no cycle.
 	 */
 	public static final class Builder {
 
@@ -456,7 +471,8 @@ public final class ManagedServices implements AutoCloseable {
 		 * Adds a service.
 		 * @param definition the service
 		 * @return this builder
-		 * @throws ServiceDefinitionException when a service of that name was already added
+		 * @throws ServiceDefinitionException when a service of that name was already
+		 * added
 		 */
 		public Builder service(ServiceDefinition definition) {
 			Objects.requireNonNull(definition, "definition must not be null");

@@ -10,9 +10,10 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * One check of a service: a command that must exit with 0, an HTTP URL that must answer 2xx or 3xx, a TCP
- * port that must accept a connection, or (readiness only) a line of output that must match a regular
- * expression. Immutable; the factories check their argument and throw {@link IllegalArgumentException}.
+ * One check of a service: a command that must exit with 0, an HTTP URL that must answer
+ * 2xx or 3xx, a TCP port that must accept a connection, or (readiness only) a line of
+ * output that must match a regular expression. Immutable; the factories check their
+ * argument and throw {@link IllegalArgumentException}.
  */
 public final class Probe {
 
@@ -30,7 +31,10 @@ public final class Probe {
 		/** A TCP connection that must be accepted. */
 		TCP,
 
-		/** A line of the service's output that must match a regular expression (readiness only). */
+		/**
+		 * A line of the service's output that must match a regular expression (readiness
+		 * only).
+		 */
 		LOG_LINE
 
 	}
@@ -90,7 +94,8 @@ public final class Probe {
 			String scheme = uri.getScheme();
 			if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
 					|| uri.getHost() == null) {
-				throw new IllegalArgumentException("must be an absolute http or https URL with a host, was '" + url + "'");
+				throw new IllegalArgumentException(
+						"must be an absolute http or https URL with a host, was '" + url + "'");
 			}
 			return new Probe(Kind.HTTP, null, uri, null, 0, null);
 		}
@@ -101,7 +106,8 @@ public final class Probe {
 
 	/**
 	 * A TCP probe: passes when a connection to {@code host:port} is accepted.
-	 * @param hostAndPort {@code host:port}, such as {@code localhost:5432} or {@code [::1]:8080}
+	 * @param hostAndPort {@code host:port}, such as {@code localhost:5432} or
+	 * {@code [::1]:8080}
 	 * @return the probe
 	 */
 	public static Probe tcp(String hostAndPort) {
@@ -139,7 +145,8 @@ public final class Probe {
 	}
 
 	/**
-	 * A log-line probe (readiness only): passes when a line of standard output or standard error matches.
+	 * A log-line probe (readiness only): passes when a line of standard output or
+	 * standard error matches.
 	 * @param regex a regular expression, found anywhere in the line
 	 * @return the probe
 	 */
@@ -149,8 +156,8 @@ public final class Probe {
 			return new Probe(Kind.LOG_LINE, null, null, null, 0, Pattern.compile(regex));
 		}
 		catch (PatternSyntaxException ex) {
-			throw new IllegalArgumentException("must be a valid regular expression, was '" + regex + "': "
-					+ ex.getDescription(), ex);
+			throw new IllegalArgumentException(
+					"must be a valid regular expression, was '" + regex + "': " + ex.getDescription(), ex);
 		}
 	}
 

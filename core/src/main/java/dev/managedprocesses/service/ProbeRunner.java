@@ -16,8 +16,8 @@ import dev.managedprocesses.ProcessOutcome;
 import dev.managedprocesses.ProcessResult;
 
 /**
- * Runs one attempt of an exec, http or tcp probe on the probe pool (they block), bounded by a timeout.
- * Answers empty when the probe passed, else why it failed.
+ * Runs one attempt of an exec, http or tcp probe on the probe pool (they block), bounded
+ * by a timeout. Answers empty when the probe passed, else why it failed.
  */
 final class ProbeRunner {
 

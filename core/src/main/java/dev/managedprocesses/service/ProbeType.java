@@ -6,12 +6,14 @@ package dev.managedprocesses.service;
 public enum ProbeType {
 
 	/**
-	 * Whether a started service is ready: until it passes the service is {@link ServiceState#STARTING}.
+	 * Whether a started service is ready: until it passes the service is
+	 * {@link ServiceState#STARTING}.
 	 */
 	READINESS,
 
 	/**
-	 * Whether a ready service is still alive: failing it a number of times in a row restarts the service.
+	 * Whether a ready service is still alive: failing it a number of times in a row
+	 * restarts the service.
 	 */
 	LIVENESS
 

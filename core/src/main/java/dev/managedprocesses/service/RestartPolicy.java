@@ -6,7 +6,8 @@ package dev.managedprocesses.service;
 public enum RestartPolicy {
 
 	/**
-	 * Never: exit code 0 ends in {@link ServiceState#COMPLETED}, anything else in {@link ServiceState#FAILED}.
+	 * Never: exit code 0 ends in {@link ServiceState#COMPLETED}, anything else in
+	 * {@link ServiceState#FAILED}.
 	 */
 	NEVER,
 

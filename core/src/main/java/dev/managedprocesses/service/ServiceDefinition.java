@@ -16,9 +16,11 @@ import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * What a supervised service runs and how it is supervised: immutable, made with {@link #builder(String)}.
- * Every setting is named as its property {@code managed-processes.services.<name>.<setting>}; a bad value
- * throws {@link ServiceDefinitionException} naming the setting when {@link Builder#build()} is called.
+ * What a supervised service runs and how it is supervised: immutable, made with
+ * {@link #builder(String)}. Every setting is named as its property
+ * {@code managed-processes.services.<name>.<setting>}; a bad value throws
+ * {@link ServiceDefinitionException} naming the setting when {@link Builder#build()} is
+ * called.
  */
 public final class ServiceDefinition {
 
@@ -98,120 +100,166 @@ public final class ServiceDefinition {
 
 	/**
 	 * Starts a definition.
-	 * @param name the service's name: letters, digits, {@code .}, {@code _} and {@code -}, starting with a
-	 * letter or digit
+	 * @param name the service's name: letters, digits, {@code .}, {@code _} and
+	 * {@code -}, starting with a letter or digit
 	 * @return the builder
 	 */
 	public static Builder builder(String name) {
 		return new Builder(name);
 	}
 
-	/** @return the service's name */
+	/**
+	 * @return the service's name
+	 */
 	public String name() {
 		return this.name;
 	}
 
-	/** @return the command, executable first */
+	/**
+	 * @return the command, executable first
+	 */
 	public List<String> command() {
 		return this.command;
 	}
 
-	/** @return the working directory, empty for the application's */
+	/**
+	 * @return the working directory, empty for the application's
+	 */
 	public Optional<Path> directory() {
 		return this.directory;
 	}
 
-	/** @return the variables added to the environment */
+	/**
+	 * @return the variables added to the environment
+	 */
 	public Map<String, String> environment() {
 		return this.environment;
 	}
 
-	/** @return whether the application's environment is inherited */
+	/**
+	 * @return whether the application's environment is inherited
+	 */
 	public boolean inheritEnvironment() {
 		return this.inheritEnvironment;
 	}
 
-	/** @return the restart policy */
+	/**
+	 * @return the restart policy
+	 */
 	public RestartPolicy restart() {
 		return this.restart;
 	}
 
-	/** @return the first back-off, doubled after each restart that follows an unstable run */
+	/**
+	 * @return the first back-off, doubled after each restart that follows an unstable run
+	 */
 	public Duration restartDelay() {
 		return this.restartDelay;
 	}
 
-	/** @return the longest back-off, and how long a run must last to count as stable */
+	/**
+	 * @return the longest back-off, and how long a run must last to count as stable
+	 */
 	public Duration maxRestartDelay() {
 		return this.maxRestartDelay;
 	}
 
-	/** @return how many restarts are allowed within {@link #restartWindow()} before {@code FAILED} */
+	/**
+	 * @return how many restarts are allowed within {@link #restartWindow()} before
+	 * {@code FAILED}
+	 */
 	public int maxRestarts() {
 		return this.maxRestarts;
 	}
 
-	/** @return the sliding window over which restarts are counted */
+	/**
+	 * @return the sliding window over which restarts are counted
+	 */
 	public Duration restartWindow() {
 		return this.restartWindow;
 	}
 
-	/** @return the services that must be READY or COMPLETED before this one starts */
+	/**
+	 * @return the services that must be READY or COMPLETED before this one starts
+	 */
 	public List<String> dependsOn() {
 		return this.dependsOn;
 	}
 
-	/** @return the readiness probe, empty when started means ready */
+	/**
+	 * @return the readiness probe, empty when started means ready
+	 */
 	public Optional<Probe> readiness() {
 		return this.readiness;
 	}
 
-	/** @return the time between readiness attempts */
+	/**
+	 * @return the time between readiness attempts
+	 */
 	public Duration readinessInterval() {
 		return this.readinessInterval;
 	}
 
-	/** @return how long after each start the service may take to pass its readiness probe */
+	/**
+	 * @return how long after each start the service may take to pass its readiness probe
+	 */
 	public Duration readinessTimeout() {
 		return this.readinessTimeout;
 	}
 
-	/** @return the liveness probe, empty for none */
+	/**
+	 * @return the liveness probe, empty for none
+	 */
 	public Optional<Probe> liveness() {
 		return this.liveness;
 	}
 
-	/** @return the time between liveness attempts */
+	/**
+	 * @return the time between liveness attempts
+	 */
 	public Duration livenessInterval() {
 		return this.livenessInterval;
 	}
 
-	/** @return how many liveness failures in a row restart the service */
+	/**
+	 * @return how many liveness failures in a row restart the service
+	 */
 	public int livenessFailureThreshold() {
 		return this.livenessFailureThreshold;
 	}
 
-	/** @return whether the application's startup waits until this service is READY */
+	/**
+	 * @return whether the application's startup waits until this service is READY
+	 */
 	public boolean waitForReady() {
 		return this.waitForReady;
 	}
 
-	/** @return the signal that asks the service to stop, such as {@code TERM} */
+	/**
+	 * @return the signal that asks the service to stop, such as {@code TERM}
+	 */
 	public String stopSignal() {
 		return this.stopSignal;
 	}
 
-	/** @return how long the service has to stop before its tree is killed, empty for the factory's */
+	/**
+	 * @return how long the service has to stop before its tree is killed, empty for the
+	 * factory's
+	 */
 	public Optional<Duration> gracePeriod() {
 		return this.gracePeriod;
 	}
 
-	/** @return what happens to the output */
+	/**
+	 * @return what happens to the output
+	 */
 	public ServiceOutput output() {
 		return this.output;
 	}
 
-	/** @return how many of the last output lines are kept */
+	/**
+	 * @return how many of the last output lines are kept
+	 */
 	public int tailLines() {
 		return this.tailLines;
 	}
@@ -352,7 +400,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * The first back-off (default 1s); it doubles after each restart up to {@link #maxRestartDelay}.
+		 * The first back-off (default 1s); it doubles after each restart up to
+		 * {@link #maxRestartDelay}.
 		 * @param delay the delay
 		 * @return this builder
 		 */
@@ -362,8 +411,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * The longest back-off (default 30s). A run that lasted at least this long is stable: the next
-		 * back-off starts again from {@link #restartDelay}.
+		 * The longest back-off (default 30s). A run that lasted at least this long is
+		 * stable: the next back-off starts again from {@link #restartDelay}.
 		 * @param delay the delay
 		 * @return this builder
 		 */
@@ -373,8 +422,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * How many restarts are allowed within the restart window (default 5); one more makes the service
-		 * {@link ServiceState#FAILED}.
+		 * How many restarts are allowed within the restart window (default 5); one more
+		 * makes the service {@link ServiceState#FAILED}.
 		 * @param maxRestarts the number, 0 or more
 		 * @return this builder
 		 */
@@ -432,17 +481,19 @@ public final class ServiceDefinition {
 		 */
 		public Builder readiness(Probe probe) {
 			if (this.readiness != null && probe != null) {
-				this.problems.add(problem("readiness", "must have one probe kind, has " + this.readiness.kind()
-						+ " and " + probe.kind()));
+				this.problems.add(problem("readiness",
+						"must have one probe kind, has " + this.readiness.kind() + " and " + probe.kind()));
 			}
 			this.readiness = probe;
 			return this;
 		}
 
 		/**
-		 * The readiness probe, as a parsing step: turns a bad value into a problem named after the setting.
+		 * The readiness probe, as a parsing step: turns a bad value into a problem named
+		 * after the setting.
 		 * @param setting the setting, such as {@code readiness.http}
-		 * @param probe makes the probe, throwing {@link IllegalArgumentException} for a bad value
+		 * @param probe makes the probe, throwing {@link IllegalArgumentException} for a
+		 * bad value
 		 * @return this builder
 		 */
 		public Builder readiness(String setting, Supplier<Probe> probe) {
@@ -451,7 +502,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * The time between readiness attempts (default 1s); each attempt may take as long, at least 1s.
+		 * The time between readiness attempts (default 1s); each attempt may take as
+		 * long, at least 1s.
 		 * @param interval the interval
 		 * @return this builder
 		 */
@@ -461,7 +513,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * How long after each start the readiness probe may take to pass (default 60s); then FAILED.
+		 * How long after each start the readiness probe may take to pass (default 60s);
+		 * then FAILED.
 		 * @param timeout the timeout
 		 * @return this builder
 		 */
@@ -481,15 +534,16 @@ public final class ServiceDefinition {
 				return this;
 			}
 			if (this.liveness != null && probe != null) {
-				this.problems.add(problem("liveness", "must have one probe kind, has " + this.liveness.kind()
-						+ " and " + probe.kind()));
+				this.problems.add(problem("liveness",
+						"must have one probe kind, has " + this.liveness.kind() + " and " + probe.kind()));
 			}
 			this.liveness = probe;
 			return this;
 		}
 
 		/**
-		 * The liveness probe, as a parsing step (see {@link #readiness(String, Supplier)}).
+		 * The liveness probe, as a parsing step (see
+		 * {@link #readiness(String, Supplier)}).
 		 * @param setting the setting, such as {@code liveness.tcp}
 		 * @param probe makes the probe
 		 * @return this builder
@@ -500,7 +554,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * The time between liveness attempts (default 10s); each attempt may take as long, at least 1s.
+		 * The time between liveness attempts (default 10s); each attempt may take as
+		 * long, at least 1s.
 		 * @param interval the interval
 		 * @return this builder
 		 */
@@ -523,7 +578,8 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * Whether the application's startup waits until the service is READY (default true).
+		 * Whether the application's startup waits until the service is READY (default
+		 * true).
 		 * @param wait whether to wait
 		 * @return this builder
 		 */
@@ -533,23 +589,24 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * The signal that asks the service to stop (default {@code TERM}); one of {@link #STOP_SIGNALS},
-		 * with or without {@code SIG}.
+		 * The signal that asks the service to stop (default {@code TERM}); one of
+		 * {@link #STOP_SIGNALS}, with or without {@code SIG}.
 		 * @param signal the signal
 		 * @return this builder
 		 */
 		public Builder stopSignal(String signal) {
 			String normalized = (signal != null) ? signal.trim().toUpperCase(Locale.ROOT).replaceFirst("^SIG", "") : "";
 			if (!STOP_SIGNALS.contains(normalized)) {
-				this.problems.add(problem("stop-signal", "must be one of " + new java.util.TreeSet<>(STOP_SIGNALS)
-						+ ", was '" + signal + "'"));
+				this.problems.add(problem("stop-signal",
+						"must be one of " + new java.util.TreeSet<>(STOP_SIGNALS) + ", was '" + signal + "'"));
 			}
 			this.stopSignal = normalized;
 			return this;
 		}
 
 		/**
-		 * How long the service has to stop before its tree is killed (default: the factory's grace period).
+		 * How long the service has to stop before its tree is killed (default: the
+		 * factory's grace period).
 		 * @param gracePeriod the grace period
 		 * @return this builder
 		 */
@@ -595,8 +652,8 @@ public final class ServiceDefinition {
 				throw this.problems.get(0);
 			}
 			if (this.maxRestartDelay.compareTo(this.restartDelay) < 0) {
-				throw problem("max-restart-delay", "must not be shorter than restart-delay (" + this.restartDelay + "), was "
-						+ this.maxRestartDelay);
+				throw problem("max-restart-delay", "must not be shorter than restart-delay (" + this.restartDelay
+						+ "), was " + this.maxRestartDelay);
 			}
 			return new ServiceDefinition(this);
 		}
@@ -617,8 +674,9 @@ public final class ServiceDefinition {
 				return Duration.ofSeconds(1);
 			}
 			if (duration.compareTo(dev.managedprocesses.internal.Require.MAX_SCHEDULABLE) > 0) {
-				this.problems.add(problem(setting, "must be at most " + dev.managedprocesses.internal.Require.MAX_SCHEDULABLE
-						+ " (Long.MAX_VALUE nanoseconds, about 292 years), was " + duration));
+				this.problems
+					.add(problem(setting, "must be at most " + dev.managedprocesses.internal.Require.MAX_SCHEDULABLE
+							+ " (Long.MAX_VALUE nanoseconds, about 292 years), was " + duration));
 				return Duration.ofSeconds(1);
 			}
 			return duration;

@@ -1,8 +1,9 @@
 package dev.managedprocesses.service;
 
 /**
- * A service definition, or a set of them, that cannot run: the message names the service and the setting (in
- * the property spelling, such as {@code readiness.http} or {@code depends-on}).
+ * A service definition, or a set of them, that cannot run: the message names the service
+ * and the setting (in the property spelling, such as {@code readiness.http} or
+ * {@code depends-on}).
  */
 public class ServiceDefinitionException extends IllegalArgumentException {
 
@@ -34,7 +35,8 @@ public class ServiceDefinitionException extends IllegalArgumentException {
 	}
 
 	/**
-	 * The setting that is wrong, in property spelling ({@code command}, {@code readiness.http}, ...).
+	 * The setting that is wrong, in property spelling ({@code command},
+	 * {@code readiness.http}, ...).
 	 * @return the setting
 	 */
 	public String setting() {

@@ -1,8 +1,8 @@
 package dev.managedprocesses.service;
 
 /**
- * A service did not become ready: it failed, timed out or was stopped. The message names the service, its
- * state, why, and its last output lines.
+ * A service did not become ready: it failed, timed out or was stopped. The message names
+ * the service, its state, why, and its last output lines.
  */
 public class ServiceFailedException extends RuntimeException {
 

@@ -3,8 +3,9 @@ package dev.managedprocesses.service;
 import java.time.Duration;
 
 /**
- * Hears what supervised services do. Called asynchronously on the common pool, never on the supervisor's
- * threads, so a listener may block; events of one service may arrive out of order.
+ * Hears what supervised services do. Called asynchronously on the common pool, never on
+ * the supervisor's threads, so a listener may block; events of one service may arrive out
+ * of order.
  */
 public interface ServiceListener {
 

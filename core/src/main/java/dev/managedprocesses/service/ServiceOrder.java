@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Orders services so that each comes after everything it depends on, rejecting unknown dependencies and
- * cycles.
+ * Orders services so that each comes after everything it depends on, rejecting unknown
+ * dependencies and cycles.
  */
 final class ServiceOrder {
 
@@ -33,8 +33,8 @@ final class ServiceOrder {
 		return ordered;
 	}
 
-	private static void visit(ServiceDefinition definition, Map<String, ServiceDefinition> definitions, Set<String> done,
-			LinkedHashSet<String> path, List<ServiceDefinition> ordered) {
+	private static void visit(ServiceDefinition definition, Map<String, ServiceDefinition> definitions,
+			Set<String> done, LinkedHashSet<String> path, List<ServiceDefinition> ordered) {
 		if (done.contains(definition.name())) {
 			return;
 		}

@@ -6,8 +6,9 @@ package dev.managedprocesses.service;
 public enum ServiceOutput {
 
 	/**
-	 * Each line is logged through SLF4J, logger {@code managed-processes.service.<name>}: standard output at
-	 * INFO, standard error at WARN. The last lines are also kept for failure messages.
+	 * Each line is logged through SLF4J, logger {@code managed-processes.service.<name>}:
+	 * standard output at INFO, standard error at WARN. The last lines are also kept for
+	 * failure messages.
 	 */
 	LOG,
 
@@ -17,7 +18,8 @@ public enum ServiceOutput {
 	DISCARD,
 
 	/**
-	 * The last lines are kept and shown by {@link ManagedService#outputTail()} and the endpoint.
+	 * The last lines are kept and shown by {@link ManagedService#outputTail()} and the
+	 * endpoint.
 	 */
 	CAPTURE
 

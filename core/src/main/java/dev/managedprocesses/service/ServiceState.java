@@ -6,7 +6,8 @@ package dev.managedprocesses.service;
 public enum ServiceState {
 
 	/**
-	 * Asked to run: waiting for its dependencies, or started and its readiness probe not yet passed.
+	 * Asked to run: waiting for its dependencies, or started and its readiness probe not
+	 * yet passed.
 	 */
 	STARTING,
 
@@ -21,8 +22,8 @@ public enum ServiceState {
 	BACKING_OFF,
 
 	/**
-	 * Won't be restarted: its restart policy, too many restarts within the window, a readiness timeout, a
-	 * failed dependency, or a command that cannot start.
+	 * Won't be restarted: its restart policy, too many restarts within the window, a
+	 * readiness timeout, a failed dependency, or a command that cannot start.
 	 */
 	FAILED,
 
@@ -37,7 +38,8 @@ public enum ServiceState {
 	STOPPED;
 
 	/**
-	 * Whether services depending on this one may start: {@link #READY} or {@link #COMPLETED}.
+	 * Whether services depending on this one may start: {@link #READY} or
+	 * {@link #COMPLETED}.
 	 * @return whether dependents may start
 	 */
 	public boolean satisfiesDependents() {

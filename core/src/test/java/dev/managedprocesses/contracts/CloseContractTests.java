@@ -22,8 +22,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 3: shutdown and close never leave a process behind, and honour each tree's own grace period.
- * Public API only.
+ * Issue 10, item 3: shutdown and close never leave a process behind, and honour each
+ * tree's own grace period. Public API only.
  */
 class CloseContractTests {
 
@@ -43,10 +43,12 @@ class CloseContractTests {
 	}
 
 	/**
-	 * Issue 10 item 3, first bullet: 50 rounds of 32 threads starting (at most 4 at once, so most starts wait
-	 * for a slot), stopping, running and awaiting, while another thread calls {@code close()}. After each round:
-	 * every thread has returned within a bound (no {@code run()}/{@code await()} hangs), no live entry, no process
-	 * with the marker alive; a start that lost the race failed with {@link ProcessStartException}, nothing else.
+	 * Issue 10 item 3, first bullet: 50 rounds of 32 threads starting (at most 4 at once,
+	 * so most starts wait for a slot), stopping, running and awaiting, while another
+	 * thread calls {@code close()}. After each round: every thread has returned within a
+	 * bound (no {@code run()}/{@code await()} hangs), no live entry, no process with the
+	 * marker alive; a start that lost the race failed with {@link ProcessStartException},
+	 * nothing else.
 	 */
 	@Test
 	void closeRacingStartsLeavesNothingBehind() throws Exception {
@@ -76,7 +78,8 @@ class CloseContractTests {
 						}
 					}
 					catch (ProcessStartException ex) {
-						// lost the race with close(): allowed, as long as nothing was left running
+						// lost the race with close(): allowed, as long as nothing was
+						// left running
 					}
 					catch (Throwable ex) {
 						problems.add("round thread failed with " + ex);
@@ -114,7 +117,8 @@ class CloseContractTests {
 			if (!factory.processes().isEmpty()) {
 				problems.add("round " + round + ": live entries after close(): " + factory.processes());
 			}
-			// a survivor would carry the marker; give a just-killed process a moment to disappear from /proc
+			// a survivor would carry the marker; give a just-killed process a moment to
+			// disappear from /proc
 			try {
 				await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).isEmpty());
 			}
@@ -128,8 +132,9 @@ class CloseContractTests {
 	}
 
 	/**
-	 * Issue 10 item 3, second bullet: a tree started with {@code .gracePeriod(2s)} that ignores SIGTERM is
-	 * SIGKILLed about 2 s after SIGTERM when the factory closes, not after the factory's 10 s default.
+	 * Issue 10 item 3, second bullet: a tree started with {@code .gracePeriod(2s)} that
+	 * ignores SIGTERM is SIGKILLed about 2 s after SIGTERM when the factory closes, not
+	 * after the factory's 10 s default.
 	 */
 	@Test
 	void closeHonoursEachTreesOwnGracePeriod() throws Exception {

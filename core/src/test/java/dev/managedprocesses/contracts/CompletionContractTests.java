@@ -30,8 +30,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 2: completion means the tree is gone, always; {@code started} comes before {@code finished};
- * a pump failure is reported, never an {@code EXITED -1} while the process runs. Public API only.
+ * Issue 10, item 2: completion means the tree is gone, always; {@code started} comes
+ * before {@code finished}; a pump failure is reported, never an {@code EXITED -1} while
+ * the process runs. Public API only.
  */
 class CompletionContractTests {
 
@@ -53,17 +54,19 @@ class CompletionContractTests {
 	}
 
 	/**
-	 * The tree of the stress rounds: the root obeys SIGTERM; its child and grandchild ignore it (an ignored
-	 * signal stays ignored across exec), so only SIGKILL after the grace period ends them.
+	 * The tree of the stress rounds: the root obeys SIGTERM; its child and grandchild
+	 * ignore it (an ignored signal stays ignored across exec), so only SIGKILL after the
+	 * grace period ends them.
 	 */
 	private String[] stubbornGrandchildTree() {
 		return new String[] { "sh", "-c", "sh -c \"trap '' TERM; sleep $0 & wait\" & wait", this.marker };
 	}
 
 	/**
-	 * Issue 10 item 2, first bullet (stress): hundreds of rounds, four at a time, of a root that dies on SIGTERM
-	 * with a grandchild that ignores it. When {@code stop()} (or {@code onExit()}) completes, no member of the
-	 * tree is alive and {@code killed()} is true.
+	 * Issue 10 item 2, first bullet (stress): hundreds of rounds, four at a time, of a
+	 * root that dies on SIGTERM with a grandchild that ignores it. When {@code stop()}
+	 * (or {@code onExit()}) completes, no member of the tree is alive and
+	 * {@code killed()} is true.
 	 */
 	@Test
 	void whenStopCompletesTheWholeTreeIsGoneUnderStress() throws Exception {
@@ -78,8 +81,10 @@ class CompletionContractTests {
 				all.add(pool.submit(() -> {
 					ManagedProcess process = this.factory.command(stubbornGrandchildTree()).discardOutput().start();
 					await().atMost(20, TimeUnit.SECONDS).until(() -> process.descendants().size() == 2);
-					List<Long> members = new ArrayList<>(process.descendants().stream().map((info) -> info.pid()).toList());
-					ProcessResult result = viaOnExit ? stopThenOnExit(process) : process.stop().get(30, TimeUnit.SECONDS);
+					List<Long> members = new ArrayList<>(
+							process.descendants().stream().map((info) -> info.pid()).toList());
+					ProcessResult result = viaOnExit ? stopThenOnExit(process)
+							: process.stop().get(30, TimeUnit.SECONDS);
 					List<Long> alive = members.stream().filter((pid) -> ContractProcesses.isAlive(pid)).toList();
 					if (!alive.isEmpty() || !result.killed()) {
 						broken.add("pid " + process.pid() + (viaOnExit ? " onExit()" : " stop()") + ": alive " + alive
@@ -104,10 +109,12 @@ class CompletionContractTests {
 	}
 
 	/**
-	 * Issue 10 item 2, first bullet, made deterministic: a hostile caller that holds the process object's
-	 * monitor (any Java object can be locked) stretches the gap between "the stop started" and "the stop is
-	 * recorded" in today's {@code DefaultManagedProcess.stopTree}. A design that records the stop before
-	 * sending the first signal (or never locks a user-visible object) completes only once the tree is gone.
+	 * Issue 10 item 2, first bullet, made deterministic: a hostile caller that holds the
+	 * process object's monitor (any Java object can be locked) stretches the gap between
+	 * "the stop started" and "the stop is recorded" in today's
+	 * {@code DefaultManagedProcess.stopTree}. A design that records the stop before
+	 * sending the first signal (or never locks a user-visible object) completes only once
+	 * the tree is gone.
 	 */
 	@Test
 	void completionWaitsForTheWholeTreeEvenWhenTheStopIsSlowToBeRecorded() throws Exception {
@@ -121,7 +128,8 @@ class CompletionContractTests {
 			Thread stopper = new Thread(process::stop, "test-stopper");
 			stopper.setDaemon(true);
 			stopper.start();
-			// held for 3 s; the grace period is 0.5 s, so a correct stop finishes well inside this only if it
+			// held for 3 s; the grace period is 0.5 s, so a correct stop finishes well
+			// inside this only if it
 			// does not depend on this lock, and an early completion shows up here
 			early = awaitResult(process, Duration.ofSeconds(3));
 			early.ifPresent((result) -> aliveAtCompletion
@@ -145,9 +153,10 @@ class CompletionContractTests {
 	}
 
 	/**
-	 * Issue 10 item 2, third bullet: for every listener, {@code started} comes before {@code finished}, for
-	 * 500 fast processes ({@code true}) started with {@code start()}. Every tenth round another listener is slow
-	 * in {@code started} (a listener may be slow, see item 1), which must not let {@code finished} overtake.
+	 * Issue 10 item 2, third bullet: for every listener, {@code started} comes before
+	 * {@code finished}, for 500 fast processes ({@code true}) started with
+	 * {@code start()}. Every tenth round another listener is slow in {@code started} (a
+	 * listener may be slow, see item 1), which must not let {@code finished} overtake.
 	 */
 	@Test
 	void startedAlwaysComesBeforeFinished() throws Exception {
@@ -202,9 +211,10 @@ class CompletionContractTests {
 
 	/**
 	 * Issue 10 item 2, fourth bullet: a pump failure ({@code OutOfMemoryError} with
-	 * {@code captureOutput(Integer.MAX_VALUE)}) is recorded in the result, and the process is not reported
-	 * {@code EXITED} with exit code -1 while it still runs. Provoked deterministically in a forked JVM with a 48 MB
-	 * heap ({@link PumpFailureMain}), whose child writes 400 MB and then keeps running.
+	 * {@code captureOutput(Integer.MAX_VALUE)}) is recorded in the result, and the
+	 * process is not reported {@code EXITED} with exit code -1 while it still runs.
+	 * Provoked deterministically in a forked JVM with a 48 MB heap
+	 * ({@link PumpFailureMain}), whose child writes 400 MB and then keeps running.
 	 */
 	@Test
 	void pumpFailureIsReportedAndTheProcessIsNotReportedExitedWhileItRuns() throws Exception {

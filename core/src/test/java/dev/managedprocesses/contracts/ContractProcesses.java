@@ -6,7 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Small /proc helpers for the contract tests (issue 10) that {@code TestProcesses} does not have.
+ * Small /proc helpers for the contract tests (issue 10) that {@code TestProcesses} does
+ * not have.
  */
 final class ContractProcesses {
 
@@ -31,7 +32,12 @@ final class ContractProcesses {
 
 	/** The platform threads whose name starts with a prefix. */
 	static List<String> threadsNamed(String prefix) {
-		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).filter((n) -> n.startsWith(prefix)).toList();
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.map(Thread::getName)
+			.filter((n) -> n.startsWith(prefix))
+			.toList();
 	}
 
 }

@@ -24,10 +24,12 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 4: no value can break a start. A duration too large for nanoseconds is either rejected before
- * anything starts ({@link IllegalArgumentException} naming it, nothing registered or spawned) or saturated (the
- * process runs, can be stopped normally, and {@code close()} returns promptly). Either is accepted; an
- * {@link ArithmeticException} after the start, a process left running or a slow close is not. Public API only.
+ * Issue 10, item 4: no value can break a start. A duration too large for nanoseconds is
+ * either rejected before anything starts ({@link IllegalArgumentException} naming it,
+ * nothing registered or spawned) or saturated (the process runs, can be stopped normally,
+ * and {@code close()} returns promptly). Either is accepted; an
+ * {@link ArithmeticException} after the start, a process left running or a slow close is
+ * not. Public API only.
  */
 class HugeDurationContractTests {
 
@@ -75,21 +77,30 @@ class HugeDurationContractTests {
 		factoryRejectsOrSaturates(huge, "defaultTimeout", (builder) -> builder.defaultTimeout(huge));
 	}
 
-	/** Issue 10 item 4: a huge factory {@code gracePeriod(...)}: close() still stops everything, promptly. */
+	/**
+	 * Issue 10 item 4: a huge factory {@code gracePeriod(...)}: close() still stops
+	 * everything, promptly.
+	 */
 	@ParameterizedTest
 	@MethodSource("huge")
 	void hugeFactoryGracePeriod(Duration huge) throws Exception {
 		factoryRejectsOrSaturates(huge, "gracePeriod", (builder) -> builder.gracePeriod(huge));
 	}
 
-	/** Issue 10 item 4: a huge factory {@code startWait(...)}, with and without a free slot. */
+	/**
+	 * Issue 10 item 4: a huge factory {@code startWait(...)}, with and without a free
+	 * slot.
+	 */
 	@ParameterizedTest
 	@MethodSource("huge")
 	void hugeStartWait(Duration huge) throws Exception {
 		factoryRejectsOrSaturates(huge, "startWait", (builder) -> builder.startWait(huge).maxConcurrent(1));
 	}
 
-	/** Issue 10 item 4: a huge limit for {@code await(Duration)} waits until the result (or is rejected). */
+	/**
+	 * Issue 10 item 4: a huge limit for {@code await(Duration)} waits until the result
+	 * (or is rejected).
+	 */
 	@ParameterizedTest
 	@MethodSource("huge")
 	void hugeAwaitLimit(Duration huge) throws Exception {
@@ -126,11 +137,12 @@ class HugeDurationContractTests {
 	}
 
 	/**
-	 * Starts {@code sleep <marker>} with the setting: rejected before anything starts, or it runs, stops with
-	 * SIGTERM like any process, and the factory closes promptly afterwards.
+	 * Starts {@code sleep <marker>} with the setting: rejected before anything starts, or
+	 * it runs, stops with SIGTERM like any process, and the factory closes promptly
+	 * afterwards.
 	 */
-	private void rejectedOrSaturated(Duration huge, String name, Function<ManagedProcessBuilder, ManagedProcessBuilder> setting)
-			throws Exception {
+	private void rejectedOrSaturated(Duration huge, String name,
+			Function<ManagedProcessBuilder, ManagedProcessBuilder> setting) throws Exception {
 		List<ManagedProcess> before = this.factory.processes();
 		ManagedProcess process;
 		try {

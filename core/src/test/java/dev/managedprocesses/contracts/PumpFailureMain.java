@@ -8,11 +8,13 @@ import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.ProcessResult;
 
 /**
- * Run in a JVM with a small heap by {@link CompletionContractTests} (issue 10 item 2): a child writes far more
- * than the heap while {@code captureOutput(Integer.MAX_VALUE)} keeps it all, so the output pump hits
- * {@code OutOfMemoryError}; the child then keeps running. If no result comes within 10 s (a design that keeps
- * awaiting the child), the process is stopped the normal way. Prints one line
- * {@code RESULT outcome=.. exitCode=.. failure=.. aliveAtResult=..}, then kills the child by pid.
+ * Run in a JVM with a small heap by {@link CompletionContractTests} (issue 10 item 2): a
+ * child writes far more than the heap while {@code captureOutput(Integer.MAX_VALUE)}
+ * keeps it all, so the output pump hits {@code OutOfMemoryError}; the child then keeps
+ * running. If no result comes within 10 s (a design that keeps awaiting the child), the
+ * process is stopped the normal way. Prints one line
+ * {@code RESULT outcome=.. exitCode=.. failure=.. aliveAtResult=..}, then kills the child
+ * by pid.
  */
 public final class PumpFailureMain {
 
@@ -22,8 +24,7 @@ public final class PumpFailureMain {
 	public static void main(String[] args) throws Exception {
 		String marker = args[0];
 		ManagedProcessFactory factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(1)).build();
-		ManagedProcess process = factory
-			.command("sh", "-c", "head -c 400000000 /dev/zero; exec sleep $0", marker)
+		ManagedProcess process = factory.command("sh", "-c", "head -c 400000000 /dev/zero; exec sleep $0", marker)
 			.captureOutput(Integer.MAX_VALUE)
 			.start();
 		String line;
@@ -33,7 +34,8 @@ public final class PumpFailureMain {
 				result = process.onExit().get(10, TimeUnit.SECONDS);
 			}
 			catch (java.util.concurrent.TimeoutException ex) {
-				// a design that keeps awaiting the child after the pump failed: end it the normal way
+				// a design that keeps awaiting the child after the pump failed: end it
+				// the normal way
 				System.out.println("NOTE no result within 10 s; stopping the process");
 				process.stop();
 				result = process.onExit().get(30, TimeUnit.SECONDS);

@@ -22,14 +22,18 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 8: secrets stay out of exception messages. A {@link ProcessStartException} names the
- * executable and the cause; arguments appear only sanitized and the message is bounded, even with 100,000
- * arguments. Public API only ({@link ProcessStartException#command()} may still hold the full command for
- * the caller's own use; its message and {@code toString()} may not).
+ * Issue 10, item 8: secrets stay out of exception messages. A
+ * {@link ProcessStartException} names the executable and the cause; arguments appear only
+ * sanitized and the message is bounded, even with 100,000 arguments. Public API only
+ * ({@link ProcessStartException#command()} may still hold the full command for the
+ * caller's own use; its message and {@code toString()} may not).
  */
 class SecretsContractTests {
 
-	/** Far below the 2 MB of today's message; generous for an executable, a cause and a sanitized excerpt. */
+	/**
+	 * Far below the 2 MB of today's message; generous for an executable, a cause and a
+	 * sanitized excerpt.
+	 */
 	private static final int MESSAGE_LIMIT = 8 * 1024;
 
 	private final String marker = TestProcesses.marker();
@@ -66,7 +70,8 @@ class SecretsContractTests {
 	/** Issue 10 item 8: an executable that does not exist, with 100,000 arguments. */
 	@Test
 	void missingExecutable() {
-		assertSanitized(() -> this.factory.command(secretArguments("/nonexistent/tool-" + this.marker, 100_000)).start(),
+		assertSanitized(
+				() -> this.factory.command(secretArguments("/nonexistent/tool-" + this.marker, 100_000)).start(),
 				"/nonexistent/tool-" + this.marker);
 	}
 
@@ -78,7 +83,10 @@ class SecretsContractTests {
 			.start(), "sleep");
 	}
 
-	/** Issue 10 item 8: the operating system refuses (execve fails on a missing interpreter). */
+	/**
+	 * Issue 10 item 8: the operating system refuses (execve fails on a missing
+	 * interpreter).
+	 */
 	@Test
 	void operatingSystemRefuses() throws IOException {
 		Path script = this.temp.resolve("missing-interpreter.sh");

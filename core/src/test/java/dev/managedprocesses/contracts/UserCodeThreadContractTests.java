@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 1: user code never runs on the starter's own threads. Written against the public API only, so
- * it holds whatever the internals look like.
+ * Issue 10, item 1: user code never runs on the starter's own threads. Written against
+ * the public API only, so it holds whatever the internals look like.
  */
 class UserCodeThreadContractTests {
 
@@ -46,27 +46,32 @@ class UserCodeThreadContractTests {
 
 	/**
 	 * Issue 10 item 1: slow {@code onExit().thenRun}, {@code stop().thenRun} and a slow
-	 * {@link ProcessListener#finished} on one process do not delay another process's timeout (its 300 ms
-	 * {@code run()} returns well within 3 s), and every slow callback still runs.
+	 * {@link ProcessListener#finished} on one process do not delay another process's
+	 * timeout (its 300 ms {@code run()} returns well within 3 s), and every slow callback
+	 * still runs.
 	 */
 	@Test
 	void slowCallbacksOfOneProcessDoNotDelayAnotherProcessesTimeout() throws Exception {
 		CountDownLatch entered = new CountDownLatch(3);
 		CountDownLatch ran = new CountDownLatch(3);
 		List<Long> slowPids = new CopyOnWriteArrayList<>();
-		this.factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(2)).listener(new ProcessListener() {
-			@Override
-			public void finished(ProcessResult result) {
-				if (slowPids.contains(result.pid())) {
-					slow(entered, ran);
+		this.factory = ManagedProcessFactory.builder()
+			.gracePeriod(Duration.ofSeconds(2))
+			.listener(new ProcessListener() {
+				@Override
+				public void finished(ProcessResult result) {
+					if (slowPids.contains(result.pid())) {
+						slow(entered, ran);
+					}
 				}
-			}
-		}).build();
+			})
+			.build();
 		ManagedProcess slowOne = this.factory.command("sleep", this.marker).start();
 		slowPids.add(slowOne.pid());
 		slowOne.onExit().thenRun(() -> slow(entered, ran));
 		slowOne.stop().thenRun(() -> slow(entered, ran));
-		// the callbacks are running (or at least the first of them is, if they run one after the other)
+		// the callbacks are running (or at least the first of them is, if they run one
+		// after the other)
 		assertThat(entered.await(30, TimeUnit.SECONDS)).as("a slow callback started").isTrue();
 
 		long begin = System.nanoTime();
@@ -83,22 +88,25 @@ class UserCodeThreadContractTests {
 	}
 
 	/**
-	 * Issue 10 item 1: the thread that runs a user's {@code thenRun} on {@code onExit()}, {@code stop()},
-	 * {@code kill()}, and a listener's {@code finished}, is never one of the starter's own threads (their names
-	 * start with {@code managed-process}), nor the JDK's {@code process reaper} thread (the JDK itself never runs
-	 * user stages there).
+	 * Issue 10 item 1: the thread that runs a user's {@code thenRun} on {@code onExit()},
+	 * {@code stop()}, {@code kill()}, and a listener's {@code finished}, is never one of
+	 * the starter's own threads (their names start with {@code managed-process}), nor the
+	 * JDK's {@code process reaper} thread (the JDK itself never runs user stages there).
 	 */
 	@Test
 	void userStagesAndListenersRunOffTheStartersThreads() throws Exception {
 		List<String> threads = new CopyOnWriteArrayList<>();
 		CountDownLatch listened = new CountDownLatch(3);
-		this.factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(2)).listener(new ProcessListener() {
-			@Override
-			public void finished(ProcessResult result) {
-				threads.add("listener.finished: " + Thread.currentThread().getName());
-				listened.countDown();
-			}
-		}).build();
+		this.factory = ManagedProcessFactory.builder()
+			.gracePeriod(Duration.ofSeconds(2))
+			.listener(new ProcessListener() {
+				@Override
+				public void finished(ProcessResult result) {
+					threads.add("listener.finished: " + Thread.currentThread().getName());
+					listened.countDown();
+				}
+			})
+			.build();
 		// exits by itself, a moment after the stage is attached
 		ManagedProcess exiting = this.factory.command("sh", "-c", "sleep 0.5", this.marker).start();
 		ManagedProcess stopped = this.factory.command("sleep", this.marker).start();
@@ -111,8 +119,7 @@ class UserCodeThreadContractTests {
 		assertThat(staged.await(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(listened.await(30, TimeUnit.SECONDS)).isTrue();
 		assertThat(threads).hasSize(6)
-			.allSatisfy((entry) -> assertThat(entry.substring(entry.indexOf(": ") + 2))
-				.as(entry)
+			.allSatisfy((entry) -> assertThat(entry.substring(entry.indexOf(": ") + 2)).as(entry)
 				.doesNotStartWith("managed-process")
 				.doesNotStartWith("process reaper"));
 	}

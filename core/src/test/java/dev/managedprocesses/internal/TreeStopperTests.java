@@ -29,8 +29,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The tree stopper with real processes: members are pinned and signalled through their pins, every pin is
- * released when the stop ends, and the stop loop reads no command lines.
+ * The tree stopper with real processes: members are pinned and signalled through their
+ * pins, every pin is released when the stop ends, and the stop loop reads no command
+ * lines.
  */
 class TreeStopperTests {
 
@@ -61,9 +62,12 @@ class TreeStopperTests {
 		ScheduledExecutorService refusing = Executors.newSingleThreadScheduledExecutor();
 		refusing.shutdown();
 		TreeStopper stopper = new TreeStopper(this.os, refusing, "TREE_STOPPER_TEST_MARKER");
-		TreeStopper.Tree firstTree = new TreeStopper.Tree(this.os.process(first.pid()).orElseThrow().id(), (m) -> false);
-		TreeStopper.Tree secondTree = new TreeStopper.Tree(this.os.process(second.pid()).orElseThrow().id(), (m) -> false);
-		// both stops complete: the refused step runs on a thread of its own, and the later stop is not lost
+		TreeStopper.Tree firstTree = new TreeStopper.Tree(this.os.process(first.pid()).orElseThrow().id(),
+				(m) -> false);
+		TreeStopper.Tree secondTree = new TreeStopper.Tree(this.os.process(second.pid()).orElseThrow().id(),
+				(m) -> false);
+		// both stops complete: the refused step runs on a thread of its own, and the
+		// later stop is not lost
 		stopper.stop(List.of(firstTree), Duration.ZERO).get(60, TimeUnit.SECONDS);
 		stopper.stop(List.of(secondTree), Duration.ZERO).get(60, TimeUnit.SECONDS);
 		assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -77,11 +81,14 @@ class TreeStopperTests {
 		// a child sleep means the trap is set
 		await().atMost(10, TimeUnit.SECONDS).until(() -> !this.os.children(stubborn.pid()).isEmpty());
 		TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
-		TreeStopper.Tree obeyingTree = new TreeStopper.Tree(this.os.process(obeying.pid()).orElseThrow().id(), (m) -> false);
-		TreeStopper.Tree stubbornTree = new TreeStopper.Tree(this.os.process(stubborn.pid()).orElseThrow().id(), (m) -> false);
+		TreeStopper.Tree obeyingTree = new TreeStopper.Tree(this.os.process(obeying.pid()).orElseThrow().id(),
+				(m) -> false);
+		TreeStopper.Tree stubbornTree = new TreeStopper.Tree(this.os.process(stubborn.pid()).orElseThrow().id(),
+				(m) -> false);
 		long begin = System.nanoTime();
-		stopper.stop(List.of(obeyingTree, stubbornTree),
-				(tree) -> (tree == stubbornTree) ? Duration.ofMillis(500) : Duration.ofSeconds(60))
+		stopper
+			.stop(List.of(obeyingTree, stubbornTree),
+					(tree) -> (tree == stubbornTree) ? Duration.ofMillis(500) : Duration.ofSeconds(60))
 			.get(60, TimeUnit.SECONDS);
 		long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
 		assertThat(obeyingTree.killed()).isFalse();

@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs as PID 1 of a new PID namespace (started by {@link PidReuseTests}): pins a child, lets it exit and be
- * reaped, forces the kernel to give its pid to a new child ({@code /proc/sys/kernel/ns_last_pid}, root
- * only), and signals through the old pin. Prints one line {@code RESULT key=value ...}.
+ * Runs as PID 1 of a new PID namespace (started by {@link PidReuseTests}): pins a child,
+ * lets it exit and be reaped, forces the kernel to give its pid to a new child
+ * ({@code /proc/sys/kernel/ns_last_pid}, root only), and signals through the old pin.
+ * Prints one line {@code RESULT key=value ...}.
  */
 public final class PidReuseScenario {
 

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A pinned process whose pid is reused is never signalled: the pid is really reused, by forcing the kernel's
- * next pid in a PID namespace of its own.
+ * A pinned process whose pid is reused is never signalled: the pid is really reused, by
+ * forcing the kernel's next pid in a PID namespace of its own.
  */
 class PidReuseTests {
 
@@ -24,9 +24,10 @@ class PidReuseTests {
 	void reusedPidIsNotHitThroughTheOldPin() throws Exception {
 		assumeTrue(OperatingSystem.current() instanceof LinuxOperatingSystem && OperatingSystem.current().canReap(),
 				"needs Linux with /proc and JNA");
-		assumeTrue(Files.readAllLines(Path.of("/proc/self/status"))
-			.stream()
-			.anyMatch((line) -> line.matches("Uid:\\s+0\\s.*")),
+		assumeTrue(
+				Files.readAllLines(Path.of("/proc/self/status"))
+					.stream()
+					.anyMatch((line) -> line.matches("Uid:\\s+0\\s.*")),
 				"needs root: a PID namespace (unshare) and /proc/sys/kernel/ns_last_pid to force pid reuse");
 		assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
 		List<String> command = List.of("unshare", "--pid", "--fork", "--mount-proc",
@@ -54,7 +55,8 @@ class PidReuseTests {
 		System.out.println(result);
 		assertThat(result).contains("reused=true");
 		assumeTrue(result.contains("pidfd=true"), "needs pidfd_open (Linux 5.3+)");
-		// the pin and the identity check both refuse; the new process with the old pid lives on
+		// the pin and the identity check both refuse; the new process with the old pid
+		// lives on
 		assertThat(result).contains("signalled=false", "signalledByIdentity=false", "survived=true");
 	}
 

@@ -15,9 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Pins (pidfds) against the real kernel: a pinned process is signalled through its handle, a process that
- * is gone is never hit, descriptors are released, and a {@code pidfd_open} failure other than "no such
- * process" falls back to {@code kill(2)} after a start time check.
+ * Pins (pidfds) against the real kernel: a pinned process is signalled through its
+ * handle, a process that is gone is never hit, descriptors are released, and a
+ * {@code pidfd_open} failure other than "no such process" falls back to {@code kill(2)}
+ * after a start time check.
  */
 class PinnedProcessTests {
 
@@ -45,7 +46,8 @@ class PinnedProcessTests {
 				assertThat(pin.signal(Signal.TERM)).isTrue();
 				assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
 				assertThat(child.exitValue()).isEqualTo(128 + 15);
-				// reaped by the JDK: the pid is free for reuse, the pidfd still names the process that was
+				// reaped by the JDK: the pid is free for reuse, the pidfd still names the
+				// process that was
 				assertThat(pin.signal(Signal.KILL)).as("gone").isFalse();
 			}
 			assertThat(pidfds()).as("pidfd closed").isEqualTo(before);
@@ -86,7 +88,8 @@ class PinnedProcessTests {
 				assertThat(child.exitValue()).isEqualTo(128 + 15);
 				assertThat(pin.signal(Signal.KILL)).as("start time check: gone").isFalse();
 			}
-			// the one-shot signal falls back too (before, only ENOSYS did, and every signal failed)
+			// the one-shot signal falls back too (before, only ENOSYS did, and every
+			// signal failed)
 			ProcessInfo otherInfo = failing.process(other.pid()).orElseThrow();
 			assertThat(failing.signal(otherInfo.id(), Signal.TERM)).isTrue();
 			assertThat(other.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -128,7 +131,8 @@ class PinnedProcessTests {
 		LinuxNative.CLibrary real = Native.load("c", LinuxNative.CLibrary.class);
 		return (LinuxNative.CLibrary) Proxy.newProxyInstance(LinuxNative.CLibrary.class.getClassLoader(),
 				new Class<?>[] { LinuxNative.CLibrary.class }, (proxy, method, args) -> {
-					if (method.getName().equals("syscall") && ((Number) args[0]).longValue() == LinuxNative.SYS_PIDFD_OPEN) {
+					if (method.getName().equals("syscall")
+							&& ((Number) args[0]).longValue() == LinuxNative.SYS_PIDFD_OPEN) {
 						calls.incrementAndGet();
 						throw new LastErrorException(errno);
 					}

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The Linux layer against the real kernel: {@code /proc} parsing and signals that never hit a reused pid.
+ * The Linux layer against the real kernel: {@code /proc} parsing and signals that never
+ * hit a reused pid.
  */
 class ProcFsAndSignalTests {
 
@@ -41,8 +42,10 @@ class ProcFsAndSignalTests {
 		builder.environment().put("PROCFS_TEST_VARIABLE", "value with = sign");
 		Process child = builder.start();
 		try {
-			// right after start() the child may not have exec'd yet (the JDK spawns through a helper)
-			org.awaitility.Awaitility.await().atMost(5, TimeUnit.SECONDS)
+			// right after start() the child may not have exec'd yet (the JDK spawns
+			// through a helper)
+			org.awaitility.Awaitility.await()
+				.atMost(5, TimeUnit.SECONDS)
 				.until(() -> this.os.process(child.pid()).orElseThrow().command().size() == 4);
 			ProcessInfo info = this.os.process(child.pid()).orElseThrow();
 			assertThat(info.command()).containsExactly("sh", "-c", "read line", "arg with space");
@@ -78,7 +81,8 @@ class ProcFsAndSignalTests {
 
 	@Test
 	void seesAZombieAndTheKernelNameOfItsCommand() throws Exception {
-		// the grandchild's parent is the shell, which does not wait for it while it sleeps: a real zombie
+		// the grandchild's parent is the shell, which does not wait for it while it
+		// sleeps: a real zombie
 		Process shell = new ProcessBuilder("sh", "-c", "sleep 0.1 & exec sleep 30.75").start();
 		try {
 			long zombiePid = waitForChildOf(shell.pid());

@@ -14,8 +14,9 @@ import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.Signal;
 
 /**
- * A process table in memory, for the reaper's pure rule logic: which zombie may be reaped is decided from
- * what the operating system reports, and these tests choose what it reports.
+ * A process table in memory, for the reaper's pure rule logic: which zombie may be reaped
+ * is decided from what the operating system reports, and these tests choose what it
+ * reports.
  */
 final class FakeOperatingSystem implements OperatingSystem {
 

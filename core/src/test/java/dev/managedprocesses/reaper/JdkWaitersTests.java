@@ -15,7 +15,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Which JDK reaper threads veto a pid, told apart by what they do right now, with real processes.
+ * Which JDK reaper threads veto a pid, told apart by what they do right now, with real
+ * processes.
  */
 class JdkWaitersTests {
 
@@ -26,7 +27,8 @@ class JdkWaitersTests {
 		Process child = new ProcessBuilder("sleep", "30.5").start();
 		try {
 			child.onExit();
-			await().atMost(10, TimeUnit.SECONDS).until(() -> this.waiters.waitingFor(List.of(child.pid())).contains(child.pid()));
+			await().atMost(10, TimeUnit.SECONDS)
+				.until(() -> this.waiters.waitingFor(List.of(child.pid())).contains(child.pid()));
 			assertThat(this.waiters.waitingFor(List.of(child.pid() + 1_000_000))).isEmpty();
 		}
 		finally {
@@ -37,7 +39,8 @@ class JdkWaitersTests {
 	@Test
 	void threadPollingANonChildDoesNotVeto() throws Exception {
 		assumeTrue(System.getProperty("os.name").toLowerCase().contains("linux"), "JDK poll loop checked on Linux");
-		// the grandchild waits for its parent's stdin to close: its life does not depend on timing
+		// the grandchild waits for its parent's stdin to close: its life does not depend
+		// on timing
 		Process parent = new ProcessBuilder("sh", "-c", "sleep 30.6 & echo $!; read _").start();
 		try {
 			long grandchild;
@@ -46,7 +49,8 @@ class JdkWaitersTests {
 				grandchild = Long.parseLong(reader.readLine().trim());
 			}
 			ProcessHandle.of(grandchild).orElseThrow().onExit();
-			// the JDK's thread takes the name first, then finds the pid is no child and starts polling
+			// the JDK's thread takes the name first, then finds the pid is no child and
+			// starts polling
 			await().atMost(10, TimeUnit.SECONDS)
 				.pollInterval(Duration.ofMillis(20))
 				.until(() -> Thread.getAllStackTraces()

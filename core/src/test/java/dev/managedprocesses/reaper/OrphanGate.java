@@ -7,9 +7,10 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A fifo that test processes block on ({@code read _ <&4} after {@code exec 4<fifo}) until this JVM releases
- * them: the only writer is this JVM, so closing it gives every reader end of file at once. Processes that
- * must outlive their maker wait on it instead of a fixed sleep, so how fast the maker forks never matters.
+ * A fifo that test processes block on ({@code read _ <&4} after {@code exec 4<fifo})
+ * until this JVM releases them: the only writer is this JVM, so closing it gives every
+ * reader end of file at once. Processes that must outlive their maker wait on it instead
+ * of a fixed sleep, so how fast the maker forks never matters.
  */
 final class OrphanGate {
 
@@ -29,7 +30,8 @@ final class OrphanGate {
 		if (!mkfifo.waitFor(30, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
 			throw new IOException("mkfifo " + path + " failed");
 		}
-		// read-write: opening a fifo this way never blocks, and keeps a writer until release()
+		// read-write: opening a fifo this way never blocks, and keeps a writer until
+		// release()
 		return new OrphanGate(path, new RandomAccessFile(path.toFile(), "rw"));
 	}
 

@@ -63,7 +63,8 @@ class ReapRulesTests {
 	void startTimeChangeResetsTheAge() {
 		this.os.zombie(200, 5);
 		this.rules.reapable(0);
-		// the same pid, another process (reaped by someone else, pid reused, a zombie again)
+		// the same pid, another process (reaped by someone else, pid reused, a zombie
+		// again)
 		this.os.zombie(200, 6);
 		assertThat(this.rules.reapable(SECOND)).as("a new process, seen just now").isEmpty();
 		assertThat(pids(this.rules.reapable(2 * SECOND))).containsExactly(200L);
@@ -118,7 +119,8 @@ class ReapRulesTests {
 		this.os.put(new ProcessInfo(300, 200, 'S', 7, List.of("sleep", "2")));
 		DescendantWatcher watcher = new DescendantWatcher(this.os);
 		watcher.look();
-		// the parent exits and is reaped by the JDK; the grandchild is orphaned to the JVM and exits
+		// the parent exits and is reaped by the JDK; the grandchild is orphaned to the
+		// JVM and exits
 		this.os.put(new ProcessInfo(300, FakeOperatingSystem.SELF, 'Z', 7, List.of("sleep")));
 		watcher.look();
 		ProcessId grandchild = new ProcessId(300, 7);

@@ -17,20 +17,23 @@ import dev.managedprocesses.os.ProcessInfo;
 import dev.managedprocesses.os.ProcessTable;
 
 /**
- * Runs one reaper scenario in a JVM of its own (started by {@link ReaperTests} as a child subreaper, or as
- * PID 1 of a new PID namespace) and prints one line {@code RESULT key=value ...} for the test to check.
+ * Runs one reaper scenario in a JVM of its own (started by {@link ReaperTests} as a child
+ * subreaper, or as PID 1 of a new PID namespace) and prints one line
+ * {@code RESULT key=value ...} for the test to check.
  * <p>
- * {@code orphans N on|off}: a shell leaves N background helpers behind and exits, so they are re-parented to
- * this JVM; they wait on an {@link OrphanGate} until all of them are counted, then sleep briefly and become
- * its zombies; reports the zombies left and how long reaping took.
+ * {@code orphans N on|off}: a shell leaves N background helpers behind and exits, so they
+ * are re-parented to this JVM; they wait on an {@link OrphanGate} until all of them are
+ * counted, then sleep briefly and become its zombies; reports the zombies left and how
+ * long reaping took.
  * <p>
- * {@code jdkpoll}: {@code ProcessHandle.of(G).onExit()} called while G is a grandchild (the JDK then only
- * polls whether G is alive), then G is orphaned to this JVM and exits: the reaper must reap it, and
- * {@code onExit()} must complete; reports both.
+ * {@code jdkpoll}: {@code ProcessHandle.of(G).onExit()} called while G is a grandchild
+ * (the JDK then only polls whether G is alive), then G is orphaned to this JVM and exits:
+ * the reaper must reap it, and {@code onExit()} must complete; reports both.
  * <p>
- * {@code exitcodes N plain|factory}: N children with varied exit codes, started from pool threads and from
- * short-lived threads, a third leaving an orphan, while the reaper sweeps at a 10 ms interval, CPU burners
- * run on every core and a thread forces full GCs; reports how many exit codes were wrong.
+ * {@code exitcodes N plain|factory}: N children with varied exit codes, started from pool
+ * threads and from short-lived threads, a third leaving an orphan, while the reaper
+ * sweeps at a 10 ms interval, CPU burners run on every core and a thread forces full GCs;
+ * reports how many exit codes were wrong.
  */
 public final class ReaperScenario {
 
@@ -56,13 +59,19 @@ public final class ReaperScenario {
 	}
 
 	private static String orphans(OperatingSystem os, int count, boolean reaperOn) throws Exception {
-		OrphanReaper reaper = OrphanReaper.builder(os).mode(reaperOn ? ReaperMode.ALWAYS : ReaperMode.NEVER).historySize(10).build();
+		OrphanReaper reaper = OrphanReaper.builder(os)
+			.mode(reaperOn ? ReaperMode.ALWAYS : ReaperMode.NEVER)
+			.historySize(10)
+			.build();
 		reaper.start();
-		// the orphans block on a fifo that this JVM holds open for writing, so they all exist (and are all
-		// orphaned once the maker exits) however slowly the maker forks; closing the gate releases them
+		// the orphans block on a fifo that this JVM holds open for writing, so they all
+		// exist (and are all
+		// orphaned once the maker exits) however slowly the maker forks; closing the gate
+		// releases them
 		OrphanGate gate = OrphanGate.open();
 		Process maker = new ProcessBuilder("sh", "-c", "exec 4<'" + gate.path() + "'; i=0; while [ $i -lt " + count
-				+ " ]; do ( read _ <&4; exec sleep 0.2 ) & i=$((i+1)); done; exit 0").start();
+				+ " ]; do ( read _ <&4; exec sleep 0.2 ) & i=$((i+1)); done; exit 0")
+			.start();
 		int makerExit = maker.waitFor();
 		long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (liveChildren(os) < count && System.nanoTime() < waitUntil) {
@@ -70,7 +79,8 @@ public final class ReaperScenario {
 		}
 		int orphaned = liveChildren(os);
 		gate.release();
-		// wait until every orphan has exited (each is then a zombie or already reaped), and time from there
+		// wait until every orphan has exited (each is then a zombie or already reaped),
+		// and time from there
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
 		while (liveChildren(os) > 0 && System.nanoTime() < deadline) {
 			Thread.sleep(10);
@@ -92,22 +102,28 @@ public final class ReaperScenario {
 		long reaped = reaper.status().reaped();
 		String firstCommand = firstCommand(reaper);
 		reaper.close();
-		return "makerExit=" + makerExit + " orphaned=" + orphaned + " zombies=" + zombies + " reaped=" + reaped + " tookMs=" + tookMs
-				+ " command=" + firstCommand;
+		return "makerExit=" + makerExit + " orphaned=" + orphaned + " zombies=" + zombies + " reaped=" + reaped
+				+ " tookMs=" + tookMs + " command=" + firstCommand;
 	}
 
 	/**
-	 * A grandchild seen alive under its parent, then orphaned: reaped at once, well before a minimum age of
-	 * 5 s, with the command it had while alive.
+	 * A grandchild seen alive under its parent, then orphaned: reaped at once, well
+	 * before a minimum age of 5 s, with the command it had while alive.
 	 */
 	private static String watched(OperatingSystem os) throws Exception {
-		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).minimumAge(Duration.ofSeconds(5)).build();
+		OrphanReaper reaper = OrphanReaper.builder(os)
+			.mode(ReaperMode.ALWAYS)
+			.minimumAge(Duration.ofSeconds(5))
+			.build();
 		reaper.start();
-		// the grandchild (cat) runs until the gate is released; its parent until its stdin closes: the parent
-		// is let go once the reaper has watched the grandchild, whatever the machine's speed
+		// the grandchild (cat) runs until the gate is released; its parent until its
+		// stdin closes: the parent
+		// is let go once the reaper has watched the grandchild, whatever the machine's
+		// speed
 		OrphanGate gate = OrphanGate.open();
 		Process parent = new ProcessBuilder("sh", "-c",
-				"exec 4<'" + gate.path() + "'; cat <&4 >/dev/null & echo $!; exec 4<&-; read _; exit 0").start();
+				"exec 4<'" + gate.path() + "'; cat <&4 >/dev/null & echo $!; exec 4<&-; read _; exit 0")
+			.start();
 		long grandchild;
 		try (java.io.BufferedReader reader = new java.io.BufferedReader(
 				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
@@ -137,9 +153,11 @@ public final class ReaperScenario {
 		OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).build();
 		reaper.start();
 		OrphanGate gate = OrphanGate.open();
-		// G waits on the gate; its parent waits for its stdin to close: no step depends on timing
+		// G waits on the gate; its parent waits for its stdin to close: no step depends
+		// on timing
 		Process parent = new ProcessBuilder("sh", "-c",
-				"exec 4<'" + gate.path() + "'; ( read _ <&4; exit 5 ) & echo $!; exec 4<&-; read _; exit 0").start();
+				"exec 4<'" + gate.path() + "'; ( read _ <&4; exit 5 ) & echo $!; exec 4<&-; read _; exit 0")
+			.start();
 		long grandchild;
 		try (java.io.BufferedReader reader = new java.io.BufferedReader(
 				new java.io.InputStreamReader(parent.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
@@ -232,7 +250,8 @@ public final class ReaperScenario {
 				futures.add(pool.submit(task));
 			}
 			else {
-				// a short-lived thread: its children move to the leader thread when it exits
+				// a short-lived thread: its children move to the leader thread when it
+				// exits
 				futures.add(pool.submit(() -> {
 					Thread spawner = new Thread(task, "short-lived-spawner");
 					spawner.start();
@@ -257,8 +276,8 @@ public final class ReaperScenario {
 		while ((zombieChildren(os) > 0 || liveChildren(os) > 0) && System.nanoTime() < deadline) {
 			Thread.sleep(50);
 		}
-		String result = "wrong=" + wrong.get() + " total=" + done.get() + " zombies=" + zombieChildren(os)
-				+ " alive=" + liveChildren(os) + " reaped=" + reaper.status().reaped();
+		String result = "wrong=" + wrong.get() + " total=" + done.get() + " zombies=" + zombieChildren(os) + " alive="
+				+ liveChildren(os) + " reaped=" + reaper.status().reaped();
 		reaper.close();
 		factory.close();
 		return result;

@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The reaper with real orphans, in JVMs of their own: as a child subreaper (no root needed) and as PID 1 of
- * a new PID namespace ({@code unshare --pid --fork --mount-proc}, root only). Each scenario runs in a fresh
- * JVM because a subreaper or PID 1 adopts every orphan below it, which would disturb the other tests.
+ * The reaper with real orphans, in JVMs of their own: as a child subreaper (no root
+ * needed) and as PID 1 of a new PID namespace ({@code unshare --pid --fork --mount-proc},
+ * root only). Each scenario runs in a fresh JVM because a subreaper or PID 1 adopts every
+ * orphan below it, which would disturb the other tests.
  */
 class ReaperTests {
 
@@ -42,7 +43,8 @@ class ReaperTests {
 			.containsEntry("zombies", "0")
 			.containsEntry("reaped", String.valueOf(ORPHANS));
 		assertThat(Long.parseLong(result.get("tookMs"))).isLessThan(3000);
-		// the command seen while alive (the helper shell, or sleep after its exec) or the zombie's kernel name
+		// the command seen while alive (the helper shell, or sleep after its exec) or the
+		// zombie's kernel name
 		assertThat(result.get("command")).isNotEqualTo("none").matches("(sh|sleep).*");
 	}
 
@@ -69,7 +71,8 @@ class ReaperTests {
 	void grandchildSeenAliveUnderItsParentIsReapedAtOnceWhenOrphaned() throws Exception {
 		Map<String, String> result = run(false, "watched");
 		assertThat(result).containsEntry("reaped", "1").containsEntry("command", "cat").containsEntry("zombies", "0");
-		// far below the 5 s minimum age that applies to zombies the reaper never saw alive
+		// far below the 5 s minimum age that applies to zombies the reaper never saw
+		// alive
 		assertThat(Long.parseLong(result.get("afterExitMs"))).isLessThan(2500);
 	}
 
@@ -85,7 +88,8 @@ class ReaperTests {
 	}
 
 	private static void assertJdkOnExitCompletes(Map<String, String> result) {
-		// the JDK's thread polled a non-child (the case that made reaper and JDK wait for each other)
+		// the JDK's thread polled a non-child (the case that made reaper and JDK wait for
+		// each other)
 		assertThat(result).containsEntry("polling", "true")
 			.containsEntry("parentExit", "0")
 			.containsEntry("onExitCompleted", "true")
@@ -173,8 +177,8 @@ class ReaperTests {
 		String resultLine = output.stream()
 			.filter((line) -> line.startsWith("RESULT "))
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("no RESULT from scenario " + List.of(args) + ":\n"
-					+ String.join("\n", output)));
+			.orElseThrow(() -> new AssertionError(
+					"no RESULT from scenario " + List.of(args) + ":\n" + String.join("\n", output)));
 		Map<String, String> result = new HashMap<>();
 		for (String pair : resultLine.substring("RESULT ".length()).split(" ")) {
 			int eq = pair.indexOf('=');

@@ -23,16 +23,22 @@ class ServiceDefinitionTests {
 
 	@Test
 	void badProbesDurationsAndSignalsAreNamed() {
-		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").readiness(Probe.exec("true"))
+		assertSetting(ServiceDefinition.builder("x")
+			.command("sleep", "1")
+			.readiness(Probe.exec("true"))
 			.readiness(Probe.tcp("localhost:1")), "readiness");
-		assertSetting(ServiceDefinition.builder("x").command("sleep", "1")
+		assertSetting(ServiceDefinition.builder("x")
+			.command("sleep", "1")
 			.readiness("readiness.log-line", () -> Probe.logLine("(unclosed")), "readiness.log-line");
-		assertSetting(ServiceDefinition.builder("x").command("sleep", "1")
+		assertSetting(ServiceDefinition.builder("x")
+			.command("sleep", "1")
 			.readiness("readiness.http", () -> Probe.http("localhost:8080/health")), "readiness.http");
-		assertSetting(ServiceDefinition.builder("x").command("sleep", "1")
+		assertSetting(ServiceDefinition.builder("x")
+			.command("sleep", "1")
 			.liveness("liveness.tcp", () -> Probe.tcp("localhost")), "liveness.tcp");
 		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").liveness(Probe.logLine("up")), "liveness");
-		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").restartDelay(Duration.ZERO), "restart-delay");
+		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").restartDelay(Duration.ZERO),
+				"restart-delay");
 		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").readinessTimeout(Duration.ofSeconds(-1)),
 				"readiness.timeout");
 		assertSetting(ServiceDefinition.builder("x").command("sleep", "1").maxRestarts(-1), "max-restarts");

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * A liveness probe failing failure-threshold times in a row stops the whole tree (grandchildren included)
- * and starts a new one.
+ * A liveness probe failing failure-threshold times in a row stops the whole tree
+ * (grandchildren included) and starts a new one.
  */
 class ServiceLivenessTests {
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Dependency order on start, parallel start of independent services, reverse order on stop with each
- * service's own grace period and stop signal, and no survivor.
+ * Dependency order on start, parallel start of independent services, reverse order on
+ * stop with each service's own grace period and stop signal, and no survivor.
  */
 class ServiceOrderTests {
 
@@ -51,8 +51,7 @@ class ServiceOrderTests {
 						.readiness(Probe.exec("test", "-f", go.toString()))
 						.readinessInterval(Duration.ofMillis(100))
 						.build());
-			assertThat(services.services()).extracting(ManagedService::name)
-				.containsExactly("db", "migrations", "app");
+			assertThat(services.services()).extracting(ManagedService::name).containsExactly("db", "migrations", "app");
 			services.startAll();
 			ManagedService db = services.find("db").orElseThrow();
 			ManagedService app = services.find("app").orElseThrow();
@@ -77,7 +76,8 @@ class ServiceOrderTests {
 		try (ServiceTestSupport support = new ServiceTestSupport()) {
 			Path left = this.dir.resolve("left");
 			Path right = this.dir.resolve("right");
-			// each becomes ready only once the other has started: a sequential start would never get there
+			// each becomes ready only once the other has started: a sequential start
+			// would never get there
 			ManagedServices services = support.supervise(
 					ServiceDefinition.builder("left")
 						.command(support.sh("touch " + left + "; sleep " + support.marker))
@@ -101,7 +101,8 @@ class ServiceOrderTests {
 		try (ServiceTestSupport support = new ServiceTestSupport()) {
 			Path dbStopped = this.dir.resolve("db-stopped");
 			Path appStopped = this.dir.resolve("app-stopped");
-			// app ignores SIGTERM (so do its children): it goes only with SIGKILL after its 1.5 s grace; db,
+			// app ignores SIGTERM (so do its children): it goes only with SIGKILL after
+			// its 1.5 s grace; db,
 			// which app depends on, is asked to stop only after that, and records when
 			ManagedServices services = support.supervise(
 					ServiceDefinition.builder("db")
@@ -145,8 +146,14 @@ class ServiceOrderTests {
 	void aFailedDependencyFailsItsWaitingDependents() throws Exception {
 		try (ServiceTestSupport support = new ServiceTestSupport()) {
 			ManagedServices services = support.supervise(
-					ServiceDefinition.builder("broken").command(support.sh("exit 1")).restart(RestartPolicy.NEVER).build(),
-					ServiceDefinition.builder("user").command(support.sh("sleep " + support.marker)).dependsOn("broken").build());
+					ServiceDefinition.builder("broken")
+						.command(support.sh("exit 1"))
+						.restart(RestartPolicy.NEVER)
+						.build(),
+					ServiceDefinition.builder("user")
+						.command(support.sh("sleep " + support.marker))
+						.dependsOn("broken")
+						.build());
 			services.startAll();
 			await().until(() -> services.find("user").orElseThrow().state() == ServiceState.FAILED);
 			assertThat(services.find("user").orElseThrow().reason().orElseThrow()).contains("dependency 'broken'");

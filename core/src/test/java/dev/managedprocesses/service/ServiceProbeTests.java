@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Readiness probes of every kind against real processes and servers: the service stays STARTING until the
- * probe passes, and a probe that never passes ends in FAILED with the tree stopped.
+ * Readiness probes of every kind against real processes and servers: the service stays
+ * STARTING until the probe passes, and a probe that never passes ends in FAILED with the
+ * tree stopped.
  */
 class ServiceProbeTests {
 

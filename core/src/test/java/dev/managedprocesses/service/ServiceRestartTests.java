@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
- * Restart policies with real crashing processes: exponential back-off, its reset after a stable run, and
- * max-restarts within the window ending in FAILED.
+ * Restart policies with real crashing processes: exponential back-off, its reset after a
+ * stable run, and max-restarts within the window ending in FAILED.
  */
 class ServiceRestartTests {
 
@@ -50,7 +50,8 @@ class ServiceRestartTests {
 			long[] expected = { 300, 600, 1200, 1200 };
 			for (int i = 0; i < expected.length; i++) {
 				long gapMillis = TimeUnit.NANOSECONDS.toMillis(startTimes.get(i + 1) - endTimes.get(i));
-				assertThat(gapMillis).as("back-off before restart %d", i + 1).isGreaterThanOrEqualTo(expected[i] - 20)
+				assertThat(gapMillis).as("back-off before restart %d", i + 1)
+					.isGreaterThanOrEqualTo(expected[i] - 20)
 					.isLessThan(expected[i] + 5_000);
 			}
 			await().until(() -> service.state() == ServiceState.FAILED);
@@ -67,8 +68,10 @@ class ServiceRestartTests {
 			Path starts = this.dir.resolve("starts");
 			Path ends = this.dir.resolve("ends");
 			Path runs = this.dir.resolve("runs");
-			// runs 1 to 3 crash at once (back-off 300, 600, 1200 ms); run 4 lasts 2.6 s, longer than
-			// max-restart-delay, so the back-off after it is 300 ms again instead of 2400 ms
+			// runs 1 to 3 crash at once (back-off 300, 600, 1200 ms); run 4 lasts 2.6 s,
+			// longer than
+			// max-restart-delay, so the back-off after it is 300 ms again instead of 2400
+			// ms
 			String script = "date +%s%N >> " + starts + "; echo x >> " + runs + "; n=$(wc -l < " + runs + "); "
 					+ "if [ \"$n\" -eq 4 ]; then sleep 2.6; fi; date +%s%N >> " + ends + "; exit 1";
 			ServiceDefinition flaky = ServiceDefinition.builder("flaky")
@@ -172,7 +175,8 @@ class ServiceRestartTests {
 	void aRestartBeginsWithThePreviousTreeGone() throws Exception {
 		try (ServiceTestSupport support = new ServiceTestSupport()) {
 			Path runs = this.dir.resolve("runs");
-			// each run leaves a double-forked daemon (re-parented away at once) and crashes
+			// each run leaves a double-forked daemon (re-parented away at once) and
+			// crashes
 			ServiceDefinition leaky = ServiceDefinition.builder("leaky")
 				.command(support.sh("echo x >> " + runs + "; (sleep $0 &); exit 1"))
 				.restartDelay(Duration.ofMillis(200))
@@ -183,7 +187,8 @@ class ServiceRestartTests {
 			ManagedService service = services.find("leaky").orElseThrow();
 			await().until(() -> service.state() == ServiceState.FAILED);
 			assertThat(java.nio.file.Files.readAllLines(runs)).hasSize(4);
-			// the daemons of the first three runs were stopped before each restart; only the last run's is left
+			// the daemons of the first three runs were stopped before each restart; only
+			// the last run's is left
 			await().until(() -> support.alive().size() == 1);
 			assertThat(support.alive()).hasSize(1);
 		}

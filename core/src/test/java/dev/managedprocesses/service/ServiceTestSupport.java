@@ -15,8 +15,8 @@ import org.awaitility.core.ConditionFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A factory, the supervisors made on it and a marker per test; {@link #close()} stops them and kills anything
- * left with the marker.
+ * A factory, the supervisors made on it and a marker per test; {@link #close()} stops
+ * them and kills anything left with the marker.
  */
 final class ServiceTestSupport implements AutoCloseable {
 
@@ -32,7 +32,10 @@ final class ServiceTestSupport implements AutoCloseable {
 		return services;
 	}
 
-	/** {@code sh -c script marker}: the marker is {@code $0}, so every sh of the test carries it. */
+	/**
+	 * {@code sh -c script marker}: the marker is {@code $0}, so every sh of the test
+	 * carries it.
+	 */
 	List<String> sh(String script) {
 		return List.of("sh", "-c", script, this.marker);
 	}

@@ -20,8 +20,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Starts realistic jobs through the {@link ManagedProcessFactory}, the way a service would: a shell
- * pipeline, a script that leaves orphans behind, a job that ignores SIGTERM, and one that times out.
+ * Starts realistic jobs through the {@link ManagedProcessFactory}, the way a service
+ * would: a shell pipeline, a script that leaves orphans behind, a job that ignores
+ * SIGTERM, and one that times out.
  */
 @RestController
 @RequestMapping("/jobs")
@@ -33,7 +34,9 @@ class JobsController {
 		this.processes = processes;
 	}
 
-	/** A "thumbnail" job: a small shell pipeline that takes a moment and prints a result. */
+	/**
+	 * A "thumbnail" job: a small shell pipeline that takes a moment and prints a result.
+	 */
 	@PostMapping("/thumbnail")
 	ResponseEntity<Job> thumbnail() {
 		ManagedProcess process = this.processes
@@ -45,8 +48,8 @@ class JobsController {
 	}
 
 	/**
-	 * A script that backgrounds helpers and exits at once: the helpers are orphaned and come to this JVM. Once
-	 * all of them exist, each sleeps the given seconds.
+	 * A script that backgrounds helpers and exits at once: the helpers are orphaned and
+	 * come to this JVM. Once all of them exist, each sleeps the given seconds.
 	 */
 	@PostMapping("/orphans")
 	ResponseEntity<Job> orphans(@RequestParam(defaultValue = "10") int count,
@@ -57,14 +60,18 @@ class JobsController {
 		if (!(seconds > 0 && seconds <= 3600)) {
 			throw new IllegalArgumentException("seconds must be more than 0 and at most 3600, was " + seconds);
 		}
-		// Every helper blocks reading a fifo until the maker and every other helper has closed its write end,
-		// that is until all of them exist: only then does each one's clock start, however slowly the maker forks.
+		// Every helper blocks reading a fifo until the maker and every other helper has
+		// closed its write end,
+		// that is until all of them exist: only then does each one's clock start, however
+		// slowly the maker forks.
 		String script = "gate=$(mktemp -u); mkfifo \"$gate\" && exec 3<>\"$gate\" 4<\"$gate\" && rm \"$gate\"; i=0; while [ $i -lt "
 				+ count + " ]; do ( exec 3>&-; read _ <&4; exec sleep " + seconds + " ) & i=$((i+1)); done; exit 0";
 		return accepted(this.processes.command("sh", "-c", script).name("orphan-maker").discardOutput().start());
 	}
 
-	/** A long job that ignores SIGTERM: stopping it takes the grace period, then SIGKILL. */
+	/**
+	 * A long job that ignores SIGTERM: stopping it takes the grace period, then SIGKILL.
+	 */
 	@PostMapping("/stubborn")
 	ResponseEntity<Job> stubborn() {
 		return accepted(this.processes.command("sh", "-c", "trap '' TERM; sleep 600 & wait; wait")
@@ -114,11 +121,12 @@ class JobsController {
 
 	}
 
-	record Finished(long pid, String name, String outcome, int exitCode, boolean killed, String duration, String stdout) {
+	record Finished(long pid, String name, String outcome, int exitCode, boolean killed, String duration,
+			String stdout) {
 
 		static Finished of(ProcessResult result) {
-			return new Finished(result.pid(), result.name(), result.outcome().name(), result.exitCode(), result.killed(),
-					result.duration().toString(), result.stdout());
+			return new Finished(result.pid(), result.name(), result.outcome().name(), result.exitCode(),
+					result.killed(), result.duration().toString(), result.stdout());
 		}
 
 	}

@@ -21,9 +21,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The sample's supervised services defined in code: the {@link HttpWorker} started with the application's
- * own {@code java} and an HTTP readiness probe, and a one-shot report job that depends on it. A third,
- * deliberately crashing service is declared in {@code application.properties}.
+ * The sample's supervised services defined in code: the {@link HttpWorker} started with
+ * the application's own {@code java} and an HTTP readiness probe, and a one-shot report
+ * job that depends on it. A third, deliberately crashing service is declared in
+ * {@code application.properties}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnBooleanProperty(name = "sample.services.enabled", matchIfMissing = true)
@@ -68,7 +69,10 @@ class ServicesConfiguration {
 			.orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 	}
 
-	/** Copies the worker's single class file out of the application (a directory, a jar or a fat jar). */
+	/**
+	 * Copies the worker's single class file out of the application (a directory, a jar or
+	 * a fat jar).
+	 */
 	private static Path copyWorkerClass() throws IOException {
 		Path root = Files.createTempDirectory("sample-worker");
 		root.toFile().deleteOnExit();

@@ -22,9 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The packaged sample app in a container, started with {@code java -jar} as PID 1 and no init in front of
- * it, as many real images run. Uses the image {@code managed-processes-base:local} (busybox and the host's
- * JDK, built by {@code .ci/e2e-setup.sh}: no registry is reachable) and host networking.
+ * The packaged sample app in a container, started with {@code java -jar} as PID 1 and no
+ * init in front of it, as many real images run. Uses the image
+ * {@code managed-processes-base:local} (busybox and the host's JDK, built by
+ * {@code .ci/e2e-setup.sh}: no registry is reachable) and host networking.
  */
 class ContainerIT {
 
@@ -73,14 +74,20 @@ class ContainerIT {
 
 	private Http start(String... args) throws Exception {
 		int port = Http.freePort();
-		List<String> command = new java.util.ArrayList<>(List.of("java", "-Xmx256m", "-jar", "/app.jar",
-				"--server.port=" + port, "--server.address=127.0.0.1"));
+		List<String> command = new java.util.ArrayList<>(
+				List.of("java", "-Xmx256m", "-jar", "/app.jar", "--server.port=" + port, "--server.address=127.0.0.1"));
 		command.addAll(List.of(args));
-		this.container = new GenericContainer<>(BASE_IMAGE).withImagePullPolicy((image) -> false) // built locally: no registry is reachable
+		this.container = new GenericContainer<>(BASE_IMAGE).withImagePullPolicy((image) -> false) // built
+																									// locally:
+																									// no
+																									// registry
+																									// is
+																									// reachable
 			.withNetworkMode("host")
 			.withCopyFileToContainer(MountableFile.forHostPath(Path.of(System.getProperty("sample.jar"))), "/app.jar")
 			.withCommand(command.toArray(String[]::new))
-			.waitingFor(Wait.forLogMessage(".*Started SampleApplication.*", 1).withStartupTimeout(Duration.ofSeconds(120)));
+			.waitingFor(
+					Wait.forLogMessage(".*Started SampleApplication.*", 1).withStartupTimeout(Duration.ofSeconds(120)));
 		this.container.start();
 		Http http = new Http(port);
 		await().atMost(30, TimeUnit.SECONDS).until(http::isServing);
@@ -93,7 +100,8 @@ class ContainerIT {
 	}
 
 	private long zombiesInContainer() throws Exception {
-		ExecResult states = this.container.execInContainer("sh", "-c", "cat /proc/[0-9]*/stat 2>/dev/null | sed 's/.*) //' | cut -c1");
+		ExecResult states = this.container.execInContainer("sh", "-c",
+				"cat /proc/[0-9]*/stat 2>/dev/null | sed 's/.*) //' | cut -c1");
 		return states.getStdout().lines().filter("Z"::equals).count();
 	}
 

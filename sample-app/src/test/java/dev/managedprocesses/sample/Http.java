@@ -40,7 +40,10 @@ final class Http {
 		return send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(10)).DELETE().build());
 	}
 
-	/** Whether the app answers health at all: 503 (DOWN) is an answer too, e.g. PID 1 without a reaper. */
+	/**
+	 * Whether the app answers health at all: 503 (DOWN) is an answer too, e.g. PID 1
+	 * without a reaper.
+	 */
 	boolean isServing() {
 		try {
 			int status = get("/actuator/health").statusCode();

@@ -18,8 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The jobs API over real HTTP, with real {@code sh} and {@code sleep}: each job ends the way it says it
- * does, and bad input is refused with a message naming the parameter, starting nothing.
+ * The jobs API over real HTTP, with real {@code sh} and {@code sleep}: each job ends the
+ * way it says it does, and bad input is refused with a message naming the parameter,
+ * starting nothing.
  */
 // the sample's services are off here: these tests count the factory's processes
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "server.address=127.0.0.1",
@@ -53,7 +54,8 @@ class JobsApiTests {
 		long thumbnail = pid(http.post("/jobs/thumbnail"));
 		long stubborn = pid(http.post("/jobs/stubborn"));
 		long timeout = pid(http.post("/jobs/timeout"));
-		// the stubborn job's shell ignores SIGTERM; wait until its trap is set, then stop its tree
+		// the stubborn job's shell ignores SIGTERM; wait until its trap is set, then stop
+		// its tree
 		await().atMost(10, TimeUnit.SECONDS)
 			.until(() -> this.processes.find(stubborn).orElseThrow().descendants().size() == 1);
 		long stubbornChild = this.processes.find(stubborn).orElseThrow().descendants().get(0).pid();

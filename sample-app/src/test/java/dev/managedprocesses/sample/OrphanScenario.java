@@ -10,8 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The end-to-end scenario shared by the PID-namespace and container suites: over HTTP, make the app (PID 1)
- * leave orphans behind, and watch what becomes of them through {@code /actuator/processes}.
+ * The end-to-end scenario shared by the PID-namespace and container suites: over HTTP,
+ * make the app (PID 1) leave orphans behind, and watch what becomes of them through
+ * {@code /actuator/processes}.
  */
 final class OrphanScenario {
 
@@ -23,9 +24,10 @@ final class OrphanScenario {
 	}
 
 	/**
-	 * Starts the orphans and waits until the endpoint lists them as live unmanaged children of PID 1. The job's
-	 * helpers start their sleep only once all of them exist, so the window to see them all is the full
-	 * {@value #ORPHAN_SECONDS} seconds however slowly the machine forks.
+	 * Starts the orphans and waits until the endpoint lists them as live unmanaged
+	 * children of PID 1. The job's helpers start their sleep only once all of them exist,
+	 * so the window to see them all is the full {@value #ORPHAN_SECONDS} seconds however
+	 * slowly the machine forks.
 	 */
 	static void makeOrphans(Http http) throws Exception {
 		HttpResponse<String> started = http.post("/jobs/orphans?count=" + ORPHANS + "&seconds=" + ORPHAN_SECONDS);
@@ -38,7 +40,9 @@ final class OrphanScenario {
 		});
 	}
 
-	/** With the reaper on: zombies reach 0 and the endpoint counts every orphan as reaped. */
+	/**
+	 * With the reaper on: zombies reach 0 and the endpoint counts every orphan as reaped.
+	 */
 	static void assertReaped(Http http) {
 		await().atMost(30, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
 			String body = http.get("/actuator/processes").body();
@@ -50,7 +54,10 @@ final class OrphanScenario {
 		});
 	}
 
-	/** With the reaper off: every orphan stays a zombie of PID 1, and the endpoint shows them. */
+	/**
+	 * With the reaper off: every orphan stays a zombie of PID 1, and the endpoint shows
+	 * them.
+	 */
 	static void assertZombiesStay(Http http) throws Exception {
 		await().atMost(30, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).untilAsserted(() -> {
 			String body = http.get("/actuator/processes").body();

@@ -23,9 +23,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The page at {@code /} in headless Chromium: a job started from the page appears in the live table and
- * then among the recent results. Uses Debian's chromium and chromedriver, given explicitly so that Selenium
- * Manager never tries the network.
+ * The page at {@code /} in headless Chromium: a job started from the page appears in the
+ * live table and then among the recent results. Uses Debian's chromium and chromedriver,
+ * given explicitly so that Selenium Manager never tries the network.
  */
 class PageBrowserIT {
 
@@ -84,7 +84,8 @@ class PageBrowserIT {
 			.build();
 		this.driver = new ChromeDriver(service, options);
 		this.driver.get("http://127.0.0.1:" + port + "/");
-		// the page re-renders its tables every second: a row found a moment ago may be gone, so look again
+		// the page re-renders its tables every second: a row found a moment ago may be
+		// gone, so look again
 		WebDriverWait wait = new WebDriverWait(this.driver, Duration.ofSeconds(20));
 		wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
 		wait.until((d) -> d.findElement(By.id("facts")).getText().contains("reaper"));
@@ -107,7 +108,10 @@ class PageBrowserIT {
 		screenshotIfAsked();
 	}
 
-	/** {@code -De2e.screenshot=docs/sample-page.png} saves what the page looks like, for the README. */
+	/**
+	 * {@code -De2e.screenshot=docs/sample-page.png} saves what the page looks like, for
+	 * the README.
+	 */
 	private void screenshotIfAsked() throws Exception {
 		String target = System.getProperty("e2e.screenshot");
 		if (target != null && !target.isBlank()) {

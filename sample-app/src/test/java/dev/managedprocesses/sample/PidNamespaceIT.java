@@ -16,9 +16,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The packaged sample app as PID 1 of a new PID namespace ({@code unshare --pid --fork --mount-proc}), as
- * in a container without an init: orphans are re-parented to the JVM, the reaper reaps them, and SIGTERM to
- * the app leaves nothing of its namespace alive. Needs root.
+ * The packaged sample app as PID 1 of a new PID namespace
+ * ({@code unshare --pid --fork --mount-proc}), as in a container without an init: orphans
+ * are re-parented to the JVM, the reaper reaps them, and SIGTERM to the app leaves
+ * nothing of its namespace alive. Needs root.
  */
 class PidNamespaceIT {
 
@@ -26,16 +27,19 @@ class PidNamespaceIT {
 
 	@BeforeEach
 	void needsRoot() throws Exception {
-		assumeTrue(Files.readAllLines(Path.of("/proc/self/status"))
-			.stream()
-			.anyMatch((line) -> line.matches("Uid:\\s+0\\s.*")), "needs root: unshare --pid --fork --mount-proc");
+		assumeTrue(
+				Files.readAllLines(Path.of("/proc/self/status"))
+					.stream()
+					.anyMatch((line) -> line.matches("Uid:\\s+0\\s.*")),
+				"needs root: unshare --pid --fork --mount-proc");
 		assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "needs unshare (util-linux)");
 	}
 
 	@AfterEach
 	void cleanUp() throws Exception {
 		if (this.unshare != null && this.unshare.isAlive()) {
-			// killing the namespace's init (the JVM) makes the kernel kill everything in the namespace
+			// killing the namespace's init (the JVM) makes the kernel kill everything in
+			// the namespace
 			this.unshare.children().forEach(ProcessHandle::destroyForcibly);
 			this.unshare.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 		}
@@ -71,10 +75,11 @@ class PidNamespaceIT {
 	}
 
 	/**
-	 * A supervised service whose every run leaves an orphan and fails: the service is restarted again and again,
-	 * each run's orphan is re-parented to the JVM (PID 1) and reaped, and no zombie accumulates across restarts.
-	 * The orphan lives until its parent, the service's root, is gone (it polls for it), so it is an orphan
-	 * however slowly the machine runs.
+	 * A supervised service whose every run leaves an orphan and fails: the service is
+	 * restarted again and again, each run's orphan is re-parented to the JVM (PID 1) and
+	 * reaped, and no zombie accumulates across restarts. The orphan lives until its
+	 * parent, the service's root, is gone (it polls for it), so it is an orphan however
+	 * slowly the machine runs.
 	 */
 	@Test
 	void reapsTheOrphansOfAServiceAcrossItsRestarts() throws Exception {
@@ -95,15 +100,17 @@ class PidNamespaceIT {
 			String processes = http.get("/actuator/processes").body();
 			assertThat(JsonPath.<Integer>read(processes, "$.reaper.reaped")).isGreaterThanOrEqualTo(5);
 		});
-		// restarts go on and every run's orphan is reaped: zombies never pile up while the reaped count grows
+		// restarts go on and every run's orphan is reaped: zombies never pile up while
+		// the reaped count grows
 		int reapedBefore = JsonPath.read(http.get("/actuator/processes").body(), "$.reaper.reaped");
 		for (int i = 0; i < 10; i++) {
 			assertThat(PidNamespaces.zombies(namespace)).as("zombies in the namespace").isLessThanOrEqualTo(10);
 			Thread.sleep(300);
 		}
 		await().atMost(30, TimeUnit.SECONDS)
-			.untilAsserted(() -> assertThat(JsonPath.<Integer>read(http.get("/actuator/processes").body(),
-					"$.reaper.reaped")).isGreaterThanOrEqualTo(reapedBefore + 3));
+			.untilAsserted(
+					() -> assertThat(JsonPath.<Integer>read(http.get("/actuator/processes").body(), "$.reaper.reaped"))
+						.isGreaterThanOrEqualTo(reapedBefore + 3));
 		String service = http.get("/actuator/services/orphaner").body();
 		assertThat(JsonPath.<String>read(service, "$.state")).isIn("STARTING", "READY", "BACKING_OFF");
 	}

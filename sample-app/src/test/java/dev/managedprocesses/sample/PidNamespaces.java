@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Looks at a PID namespace from the host's {@code /proc}: which processes are in it, and which of them are
- * zombies. A namespace is named by the target of {@code /proc/PID/ns/pid}.
+ * Looks at a PID namespace from the host's {@code /proc}: which processes are in it, and
+ * which of them are zombies. A namespace is named by the target of
+ * {@code /proc/PID/ns/pid}.
  */
 final class PidNamespaces {
 

@@ -21,10 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample's services for real: the HTTP worker started with the app's own java is READY through its HTTP
- * probe when the context is up, the report job that depends on it has COMPLETED with the worker's answer,
- * the crashing service backs off and ends FAILED, and the page's restart button (the endpoint's POST) gives
- * the worker a new process.
+ * The sample's services for real: the HTTP worker started with the app's own java is
+ * READY through its HTTP probe when the context is up, the report job that depends on it
+ * has COMPLETED with the worker's answer, the crashing service backs off and ends FAILED,
+ * and the page's restart button (the endpoint's POST) gives the worker a new process.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "server.address=127.0.0.1")
 class SampleServicesTests {
@@ -57,12 +57,11 @@ class SampleServicesTests {
 	void restartButtonGivesTheWorkerANewProcess() throws Exception {
 		ManagedService worker = this.services.awaitReady("worker", Duration.ofSeconds(60));
 		long before = worker.pid().orElseThrow();
-		HttpResponse<String> response = this.http.send(
-				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/services/worker"))
-					.header("Content-Type", "application/json")
-					.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"restart\"}"))
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/services/worker"))
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"restart\"}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		this.services.awaitReady("worker", Duration.ofSeconds(60));
 		assertThat(worker.pid().orElseThrow()).isNotEqualTo(before);

@@ -8,18 +8,22 @@ import org.springframework.boot.actuate.endpoint.Sanitizer;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 /**
- * Masks command lines the way Spring Boot masks property values; the one rule that {@code /actuator/processes}
- * and {@code /actuator/services} apply. When values are not shown, everything after the executable is
- * {@code ******}; when they are, each argument still goes through the {@link SanitizingFunction} beans. An
- * argument {@code --name=value} is offered under the key {@code name}, so functions such as
- * {@link SanitizingFunction#ifLikelyCredential()} catch {@code --password=...}; other arguments under
- * {@code argN}.
+ * Masks command lines the way Spring Boot masks property values; the one rule that
+ * {@code /actuator/processes} and {@code /actuator/services} apply. When values are not
+ * shown, everything after the executable is {@code ******}; when they are, each argument
+ * still goes through the {@link SanitizingFunction} beans. An argument
+ * {@code --name=value} is offered under the key {@code name}, so functions such as
+ * {@link SanitizingFunction#ifLikelyCredential()} catch {@code --password=...}; other
+ * arguments under {@code argN}.
  * <p>
- * {@code argv[0]} is not trusted to be only the executable: a process can rewrite it ({@code exec -a "mysql
- * --password=x" ...}, or {@code setproctitle}), and the kernel then shows the whole title as {@code argv[0]}.
- * Its first whitespace-separated token is kept as the executable; the rest of it is sanitized like arguments.
+ * {@code argv[0]} is not trusted to be only the executable: a process can rewrite it
+ * ({@code exec -a "mysql
+ * --password=x" ...}, or {@code setproctitle}), and the kernel then shows the whole title
+ * as {@code argv[0]}. Its first whitespace-separated token is kept as the executable; the
+ * rest of it is sanitized like arguments.
  * <p>
- * Public only so that the services endpoint, in a sibling package, shares this rule; not an API for users.
+ * Public only so that the services endpoint, in a sibling package, shares this rule; not
+ * an API for users.
  */
 public final class CommandSanitizer {
 
@@ -68,7 +72,8 @@ public final class CommandSanitizer {
 		}
 		StringBuilder result = new StringBuilder(tokens[0]);
 		if (!showValues) {
-			// one mask for the whole rewritten rest: how many words it had is nobody's business either
+			// one mask for the whole rewritten rest: how many words it had is nobody's
+			// business either
 			return result.append(' ').append(MASK).toString();
 		}
 		for (int i = 1; i < tokens.length; i++) {

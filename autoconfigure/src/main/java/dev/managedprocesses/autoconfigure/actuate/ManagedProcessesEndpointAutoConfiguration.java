@@ -18,8 +18,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@link ProcessesEndpoint}, when Actuator is on the classpath and the endpoint is
- * available (access not {@code none}, and exposed).
+ * Auto-configuration of the {@link ProcessesEndpoint}, when Actuator is on the classpath
+ * and the endpoint is available (access not {@code none}, and exposed).
  */
 @AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)

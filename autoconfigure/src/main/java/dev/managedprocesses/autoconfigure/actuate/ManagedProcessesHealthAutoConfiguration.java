@@ -14,8 +14,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code processes} health indicator, when Spring Boot's health support is on the
- * classpath ({@code management.health.processes.enabled} turns it off).
+ * Auto-configuration of the {@code processes} health indicator, when Spring Boot's health
+ * support is on the classpath ({@code management.health.processes.enabled} turns it off).
  */
 @AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)

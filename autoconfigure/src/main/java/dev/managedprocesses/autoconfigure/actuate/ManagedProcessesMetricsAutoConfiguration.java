@@ -12,8 +12,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of {@link ManagedProcessesMetrics}, when Micrometer is on the classpath; Spring Boot
- * binds it to every meter registry.
+ * Auto-configuration of {@link ManagedProcessesMetrics}, when Micrometer is on the
+ * classpath; Spring Boot binds it to every meter registry.
  */
 @AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
 @ConditionalOnClass(MeterRegistry.class)

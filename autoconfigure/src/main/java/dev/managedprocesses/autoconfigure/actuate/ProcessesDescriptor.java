@@ -7,15 +7,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 
 /**
- * The process tree of this JVM as {@code /actuator/processes} describes it. Every key is always written, with
- * {@code null} where there is no value, so that clients see one shape.
+ * The process tree of this JVM as {@code /actuator/processes} describes it. Every key is
+ * always written, with {@code null} where there is no value, so that clients see one
+ * shape.
  *
  * @param pid this JVM's pid
  * @param pid1 whether this JVM is PID 1 of its PID namespace
  * @param subreaper whether this JVM is a child subreaper
  * @param platform the operating system layer in use
- * @param zombieDetection whether zombies can be seen here (Linux with /proc); when {@code false},
- * {@code zombies} is always empty
+ * @param zombieDetection whether zombies can be seen here (Linux with /proc); when
+ * {@code false}, {@code zombies} is always empty
  * @param limitations what this platform cannot do, and why
  * @param reaper the orphan reaper's status
  * @param live every live child of this JVM, managed or not
@@ -36,7 +37,8 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param lastSweep when it last swept, or {@code null}
 	 * @param sweepInterval the interval between sweeps
 	 * @param reason why it is inactive (or why it is not needed), or {@code null}
-	 * @param initAbove the init reaping orphans above this JVM (tini, dumb-init, ...), or {@code null}
+	 * @param initAbove the init reaping orphans above this JVM (tini, dumb-init, ...), or
+	 * {@code null}
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record ReaperDescriptor(String mode, boolean active, long reaped, String lastSweep, String sweepInterval,
@@ -52,12 +54,14 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param name the managed process's name, or {@code null}
 	 * @param service the supervised service this process runs, or {@code null}
 	 * @param command its command, sanitized
-	 * @param state RUNNING or STOPPING for a managed process, the kernel's state letter otherwise
+	 * @param state RUNNING or STOPPING for a managed process, the kernel's state letter
+	 * otherwise
 	 * @param startedAt when a managed process started, or {@code null}
 	 * @param descendants the live descendants of a managed process (empty for others)
-	 * @param resources what a managed process uses itself, or {@code null} when unknown (and for others)
-	 * @param treeResources what a managed process and its descendants use together, or {@code null} when
-	 * unknown (and for others)
+	 * @param resources what a managed process uses itself, or {@code null} when unknown
+	 * (and for others)
+	 * @param treeResources what a managed process and its descendants use together, or
+	 * {@code null} when unknown (and for others)
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record LiveProcess(long pid, long ppid, boolean managed, String name, String service, List<String> command,
@@ -66,10 +70,12 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	}
 
 	/**
-	 * What a process (or a tree, summed) uses; each figure {@code null} where the platform does not tell.
+	 * What a process (or a tree, summed) uses; each figure {@code null} where the
+	 * platform does not tell.
 	 *
 	 * @param cpuMillis CPU time so far, user plus system, in milliseconds
-	 * @param cpuPercent CPU share over the last interval in percent of one core, {@code null} on the first sight
+	 * @param cpuPercent CPU share over the last interval in percent of one core,
+	 * {@code null} on the first sight
 	 * @param rssBytes resident memory in bytes
 	 * @param threads number of threads
 	 * @param openFiles number of open file descriptors
@@ -97,7 +103,8 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param pid its pid
 	 * @param ppid its parent's pid (this JVM)
 	 * @param command the kernel's short name of its command
-	 * @param since when the reaper first saw it, or {@code null} when the reaper does not know it
+	 * @param since when the reaper first saw it, or {@code null} when the reaper does not
+	 * know it
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Zombie(long pid, long ppid, List<String> command, String since) {
@@ -110,7 +117,8 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param pid its pid
 	 * @param name the managed process's name, or {@code null} for an orphan
 	 * @param command its command, sanitized
-	 * @param outcome EXITED, TIMED_OUT or STOPPED for a managed process; REAPED for an orphan
+	 * @param outcome EXITED, TIMED_OUT or STOPPED for a managed process; REAPED for an
+	 * orphan
 	 * @param exitCode the exit code as the JDK reports it (128 + N for signal N)
 	 * @param killed whether SIGKILL was needed after the grace period
 	 * @param startedAt when it started, or {@code null} for an orphan
@@ -135,9 +143,11 @@ public record ProcessesDescriptor(long pid, boolean pid1, boolean subreaper, Str
 	 * @param startedAt when it started
 	 * @param descendants its live descendants
 	 * @param resources what it uses itself while live, or {@code null}
-	 * @param treeResources what it and its descendants use together while live, or {@code null}
+	 * @param treeResources what it and its descendants use together while live, or
+	 * {@code null}
 	 * @param result its result, once finished, else {@code null}
-	 * @param outputTail the last part of its captured output (masked unless values are shown)
+	 * @param outputTail the last part of its captured output (masked unless values are
+	 * shown)
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Detail(long pid, String name, String service, List<String> command, String state, String startedAt,

@@ -36,21 +36,24 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
- * {@code /actuator/processes}: the JVM's process tree right now (live children, managed or not, with the
- * descendants of managed ones; zombie children; recent results and reaped orphans), one managed process in
- * detail, and a graceful tree stop of a managed process. Read-only by default; the stop needs
- * {@code management.endpoint.processes.access=unrestricted}, and never touches a process the starter does not
- * manage.
+ * {@code /actuator/processes}: the JVM's process tree right now (live children, managed
+ * or not, with the descendants of managed ones; zombie children; recent results and
+ * reaped orphans), one managed process in detail, and a graceful tree stop of a managed
+ * process. Read-only by default; the stop needs
+ * {@code management.endpoint.processes.access=unrestricted}, and never touches a process
+ * the starter does not manage.
  * <p>
  * Command lines hold secrets, so arguments after the executable are masked unless
- * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for the environment.
+ * {@code management.endpoint.processes.show-values} allows them, as Spring Boot does for
+ * the environment.
  * <p>
- * The tree is mapped from one {@link ProcessOverview} (one read of the process table) that concurrent callers
- * share. While the set of managed processes is unchanged, an overview is reused for {@link #STALENESS_BOUND};
- * after that callers still get it at once while a background thread takes the next one, so descendants, states
- * and resource use may be up to that bound plus the time of one {@code /proc} pass old (never more than five
- * bounds). A managed process that started or finished is always listed at once: callers then wait for a fresh
- * overview, one taken for all of them.
+ * The tree is mapped from one {@link ProcessOverview} (one read of the process table)
+ * that concurrent callers share. While the set of managed processes is unchanged, an
+ * overview is reused for {@link #STALENESS_BOUND}; after that callers still get it at
+ * once while a background thread takes the next one, so descendants, states and resource
+ * use may be up to that bound plus the time of one {@code /proc} pass old (never more
+ * than five bounds). A managed process that started or finished is always listed at once:
+ * callers then wait for a fresh overview, one taken for all of them.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
@@ -127,7 +130,8 @@ public class ProcessesEndpoint {
 	/**
 	 * Stops a managed process gracefully, whole tree.
 	 * @param pid the pid
-	 * @return the state after the request, or {@code null} when no live managed process has this pid
+	 * @return the state after the request, or {@code null} when no live managed process
+	 * has this pid
 	 */
 	@DeleteOperation
 	public StopResponse stop(@Selector long pid) {
@@ -153,10 +157,12 @@ public class ProcessesEndpoint {
 				continue;
 			}
 			ManagedProcess process = tree.process();
-			// a managed process the table missed (just started, or no /proc) is still listed
+			// a managed process the table missed (just started, or no /proc) is still
+			// listed
 			live.add(new LiveProcess(process.pid(), root.map(ProcessSnapshot::parentPid).orElse(overview.pid()), true,
-					process.name(), serviceOf(process.pid()), this.sanitizer.sanitize(process.command(), showUnsanitized),
-					process.state().name(), process.startedAt().toString(), describe(tree.descendants(), showUnsanitized),
+					process.name(), serviceOf(process.pid()),
+					this.sanitizer.sanitize(process.command(), showUnsanitized), process.state().name(),
+					process.startedAt().toString(), describe(tree.descendants(), showUnsanitized),
 					root.flatMap(ProcessSnapshot::resources).map(ProcessesEndpoint::describe).orElse(null),
 					tree.resources().map(ProcessesEndpoint::describe).orElse(null)));
 		}
@@ -182,7 +188,8 @@ public class ProcessesEndpoint {
 		if (live.isPresent()) {
 			ManagedProcess process = live.get();
 			String tail = this.sanitizer.sanitizeText("output", process.outputTail(OUTPUT_TAIL_CHARS), showUnsanitized);
-			// the shared overview lists it (it is fresh for every change of the managed processes)
+			// the shared overview lists it (it is fresh for every change of the managed
+			// processes)
 			Optional<ProcessOverview.ManagedTree> tree = this.shared.get().overview.managed()
 				.stream()
 				.filter((each) -> each.process().pid() == pid)
@@ -221,10 +228,12 @@ public class ProcessesEndpoint {
 		}
 		for (ReapedProcess orphan : reaped) {
 			recent.add(new TimedFinished(orphan.reapedAt(),
-					new Finished("orphan", orphan.pid(), null, this.sanitizer.sanitize(orphan.command(), showUnsanitized),
-							"REAPED", orphan.exitValue(), false, null, orphan.reapedAt().toString(), null, null, null)));
+					new Finished("orphan", orphan.pid(), null,
+							this.sanitizer.sanitize(orphan.command(), showUnsanitized), "REAPED", orphan.exitValue(),
+							false, null, orphan.reapedAt().toString(), null, null, null)));
 		}
-		// by the instant: ISO strings are not chronological within a second (their fraction varies in length)
+		// by the instant: ISO strings are not chronological within a second (their
+		// fraction varies in length)
 		recent.sort(Comparator.comparing(TimedFinished::endedAt).reversed());
 		return recent.stream().map(TimedFinished::finished).toList();
 	}
@@ -254,10 +263,9 @@ public class ProcessesEndpoint {
 	}
 
 	private static ReaperDescriptor describe(ReaperStatus status) {
-		return new ReaperDescriptor(status.mode().name().toLowerCase(Locale.ROOT), status.active(),
-				status.reaped(), status.lastSweep().map(Instant::toString).orElse(null),
-				status.sweepInterval().toString(), status.unavailableReason().orElse(null),
-				status.initAbove().orElse(null));
+		return new ReaperDescriptor(status.mode().name().toLowerCase(Locale.ROOT), status.active(), status.reaped(),
+				status.lastSweep().map(Instant::toString).orElse(null), status.sweepInterval().toString(),
+				status.unavailableReason().orElse(null), status.initAbove().orElse(null));
 	}
 
 	private static String tail(String text) {
@@ -269,8 +277,8 @@ public class ProcessesEndpoint {
 	}
 
 	/**
-	 * One shared overview with the histories read with it, and its two descriptors (values shown or not), each
-	 * mapped once, on first use.
+	 * One shared overview with the histories read with it, and its two descriptors
+	 * (values shown or not), each mapped once, on first use.
 	 */
 	private final class Described {
 
@@ -288,7 +296,8 @@ public class ProcessesEndpoint {
 			this.overview = overview;
 			this.history = ProcessesEndpoint.this.factory.history();
 			this.reaped = ProcessesEndpoint.this.reaper.history();
-			// map ahead what callers asked for last time: when taken in the background, nobody waits for it
+			// map ahead what callers asked for last time: when taken in the background,
+			// nobody waits for it
 			if (previous != null && previous.shown != null) {
 				describe(true);
 			}

@@ -14,9 +14,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExtension;
 
 /**
- * The web side of {@link ProcessesEndpoint}: shows values only to callers that {@code show-values} allows
- * (with {@code when-authorized}, those in one of the configured roles), and answers 404 for a pid that is not
- * a managed process, also on DELETE.
+ * The web side of {@link ProcessesEndpoint}: shows values only to callers that
+ * {@code show-values} allows (with {@code when-authorized}, those in one of the
+ * configured roles), and answers 404 for a pid that is not a managed process, also on
+ * DELETE.
  */
 @EndpointWebExtension(endpoint = ProcessesEndpoint.class)
 public class ProcessesEndpointWebExtension {
@@ -65,7 +66,8 @@ public class ProcessesEndpointWebExtension {
 	/**
 	 * Stops a managed process gracefully, whole tree.
 	 * @param pid the pid
-	 * @return 202 with the state after the request, or 404 for anything but a live managed process
+	 * @return 202 with the state after the request, or 404 for anything but a live
+	 * managed process
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<StopResponse> stop(@Selector long pid) {

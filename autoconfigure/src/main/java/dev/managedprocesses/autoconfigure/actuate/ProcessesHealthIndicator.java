@@ -14,23 +14,29 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Health of the JVM's process tree. A zombie is normal while the reaper works: it takes a zombie once the zombie
- * is older than its minimum age. So, with the reaper active, health is DOWN only when more zombie children than
- * the threshold are older than the reaper's minimum age plus a couple of sweeps (at least one second, so a sweep
- * delayed on a busy machine does not flap), by the reaper's own record of when it first saw each zombie; a zombie
- * the reaper has not seen yet counts as new. The first check after zombies appear therefore judges their age, not
- * the indicator's first sight of them. With the reaper off or unavailable nothing will take the zombies: DOWN when
- * zombie children stay above the threshold for longer than one sweep interval (a momentary zombie of a JDK child
- * about to be waited for is normal). DOWN also when the JVM is PID 1 and the reaper cannot run. Details: live,
- * zombie and reaped counts.
+ * Health of the JVM's process tree. A zombie is normal while the reaper works: it takes a
+ * zombie once the zombie is older than its minimum age. So, with the reaper active,
+ * health is DOWN only when more zombie children than the threshold are older than the
+ * reaper's minimum age plus a couple of sweeps (at least one second, so a sweep delayed
+ * on a busy machine does not flap), by the reaper's own record of when it first saw each
+ * zombie; a zombie the reaper has not seen yet counts as new. The first check after
+ * zombies appear therefore judges their age, not the indicator's first sight of them.
+ * With the reaper off or unavailable nothing will take the zombies: DOWN when zombie
+ * children stay above the threshold for longer than one sweep interval (a momentary
+ * zombie of a JDK child about to be waited for is normal). DOWN also when the JVM is PID
+ * 1 and the reaper cannot run. Details: live, zombie and reaped counts.
  * <p>
- * Cheap enough to be polled often: with the reaper active it reads the reaper's own record of the zombies it
- * saw at its last sweep (no read of the process table; the zombie count is as of that sweep); without it, one
- * {@code waitid(WNOWAIT)} tells whether any child is a zombie, and only then are the JVM's direct children read.
+ * Cheap enough to be polled often: with the reaper active it reads the reaper's own
+ * record of the zombies it saw at its last sweep (no read of the process table; the
+ * zombie count is as of that sweep); without it, one {@code waitid(WNOWAIT)} tells
+ * whether any child is a zombie, and only then are the JVM's direct children read.
  */
 public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 
-	/** The least slack beyond the reaper's minimum age before an unreaped zombie is a problem. */
+	/**
+	 * The least slack beyond the reaper's minimum age before an unreaped zombie is a
+	 * problem.
+	 */
 	private static final Duration MIN_SLACK = Duration.ofSeconds(1);
 
 	private final ManagedProcessFactory factory;
@@ -58,7 +64,8 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 	 * @param factory the factory
 	 * @param reaper the reaper
 	 * @param zombieThreshold most zombies tolerated
-	 * @param minimumAge the reaper's minimum age: younger zombies are waiting to be reaped, not a problem
+	 * @param minimumAge the reaper's minimum age: younger zombies are waiting to be
+	 * reaped, not a problem
 	 */
 	public ProcessesHealthIndicator(ManagedProcessFactory factory, OrphanReaper reaper, int zombieThreshold,
 			Duration minimumAge) {
@@ -75,7 +82,8 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 		OperatingSystem os = this.factory.operatingSystem();
 		builder.withDetail("live", this.factory.processes().size());
 		if (status.active()) {
-			// the reaper already knows its zombies and since when: no read of the process table
+			// the reaper already knows its zombies and since when: no read of the process
+			// table
 			Map<Long, Instant> seen = this.reaper.zombiesSeen();
 			details(builder, seen.size(), status, os);
 			Duration limit = this.minimumAge.plus(max(status.sweepInterval().multipliedBy(2), MIN_SLACK));

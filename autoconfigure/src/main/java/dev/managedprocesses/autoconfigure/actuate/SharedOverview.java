@@ -14,22 +14,27 @@ import dev.managedprocesses.ProcessResult;
 /**
  * One {@link ProcessOverview} shared by concurrent callers, with what they map from it.
  * <ul>
- * <li>While the factory's managed processes are the same set (same live pids, same newest result), an overview
- * younger than the staleness bound is reused as it is.</li>
- * <li>Once it is older, callers still get it at once while one background thread takes the next overview (so no
- * request waits for a {@code /proc} pass); an overview more than {@link #HARD_LIMIT_FACTOR} bounds old is
- * never answered: callers wait for a fresh one.</li>
- * <li>When a managed process started or finished, callers wait for a fresh overview, single flight: a caller
- * arriving while one is being taken waits for it instead of taking its own. A started or finished managed process
- * is therefore always seen at once; descendants, states and resource use may be up to the bound plus the time of
- * one overview old.</li>
+ * <li>While the factory's managed processes are the same set (same live pids, same newest
+ * result), an overview younger than the staleness bound is reused as it is.</li>
+ * <li>Once it is older, callers still get it at once while one background thread takes
+ * the next overview (so no request waits for a {@code /proc} pass); an overview more than
+ * {@link #HARD_LIMIT_FACTOR} bounds old is never answered: callers wait for a fresh
+ * one.</li>
+ * <li>When a managed process started or finished, callers wait for a fresh overview,
+ * single flight: a caller arriving while one is being taken waits for it instead of
+ * taking its own. A started or finished managed process is therefore always seen at once;
+ * descendants, states and resource use may be up to the bound plus the time of one
+ * overview old.</li>
  * </ul>
  *
  * @param <T> what callers map the overview to
  */
 final class SharedOverview<T> {
 
-	/** How many staleness bounds old an overview may get while a background refresh is under way. */
+	/**
+	 * How many staleness bounds old an overview may get while a background refresh is
+	 * under way.
+	 */
 	static final int HARD_LIMIT_FACTOR = 5;
 
 	private final ManagedProcessFactory factory;
@@ -49,8 +54,8 @@ final class SharedOverview<T> {
 	 * @param factory the factory, for the fingerprint of its managed processes
 	 * @param maxAge the staleness bound
 	 * @param taker takes a new overview, given the previous one (or {@code null})
-	 * @param mapper maps an overview to what callers want, once per overview, given the previous value (or
-	 * {@code null})
+	 * @param mapper maps an overview to what callers want, once per overview, given the
+	 * previous value (or {@code null})
 	 */
 	SharedOverview(ManagedProcessFactory factory, Duration maxAge, Function<ProcessOverview, ProcessOverview> taker,
 			BiFunction<ProcessOverview, T, T> mapper) {
@@ -88,7 +93,8 @@ final class SharedOverview<T> {
 			return;
 		}
 		this.refreshing = true;
-		// a short-lived thread, once per staleness bound at most: nothing to shut down, nothing user-supplied runs
+		// a short-lived thread, once per staleness bound at most: nothing to shut down,
+		// nothing user-supplied runs
 		Thread refresh = new Thread(() -> {
 			try {
 				long[] fingerprint = fingerprint();

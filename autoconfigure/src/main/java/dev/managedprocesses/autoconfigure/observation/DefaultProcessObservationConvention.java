@@ -7,30 +7,33 @@ import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 
 /**
- * The default {@link ProcessObservationConvention}: the observation {@value #NAME}, named for spans
- * {@code process <name>}.
+ * The default {@link ProcessObservationConvention}: the observation {@value #NAME}, named
+ * for spans {@code process <name>}.
  * <p>
- * Low-cardinality key values (timer tags, as on the {@code managed.processes.duration} timer):
+ * Low-cardinality key values (timer tags, as on the {@code managed.processes.duration}
+ * timer):
  * <ul>
  * <li>{@code name}: the process's name;</li>
  * <li>{@code outcome}: {@code EXITED}, {@code TIMED_OUT}, {@code STOPPED} (see
- * {@link dev.managedprocesses.ProcessOutcome}), {@code START_FAILED} when the operating system refused the start,
- * or {@code UNKNOWN} while it runs.</li>
+ * {@link dev.managedprocesses.ProcessOutcome}), {@code START_FAILED} when the operating
+ * system refused the start, or {@code UNKNOWN} while it runs.</li>
  * </ul>
- * High-cardinality key values (span attributes, named after the OpenTelemetry semantic conventions for
- * processes): {@code process.pid}, {@code process.command_line} (the executable, then one {@code ******} per
- * argument: arguments may hold secrets, masked as the {@code processes} endpoint masks them when values are not
- * shown), and {@code process.exit.code} once it exited.
+ * High-cardinality key values (span attributes, named after the OpenTelemetry semantic
+ * conventions for processes): {@code process.pid}, {@code process.command_line} (the
+ * executable, then one {@code ******} per argument: arguments may hold secrets, masked as
+ * the {@code processes} endpoint masks them when values are not shown), and
+ * {@code process.exit.code} once it exited.
  * <p>
- * A non-zero exit code is a result, not an error (as in {@link ProcessResult}); only a start failure is recorded
- * as the observation's error.
+ * A non-zero exit code is a result, not an error (as in {@link ProcessResult}); only a
+ * start failure is recorded as the observation's error.
  */
 public class DefaultProcessObservationConvention implements ProcessObservationConvention {
 
 	/**
-	 * The observation's name: under the {@code managed.processes} prefix of the starter's meters (one switch,
-	 * {@code management.observations.enable.managed.processes}, turns them all off), and not
-	 * {@code managed.processes.duration}, which the metrics already register with other tags.
+	 * The observation's name: under the {@code managed.processes} prefix of the starter's
+	 * meters (one switch, {@code management.observations.enable.managed.processes}, turns
+	 * them all off), and not {@code managed.processes.duration}, which the metrics
+	 * already register with other tags.
 	 */
 	public static final String NAME = "managed.processes.execution";
 

@@ -13,10 +13,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of observations of managed processes: an {@link ObservationProcessInterceptor}, which the
- * auto-configured {@link ManagedProcessFactory} takes up, when an {@link ObservationRegistry} bean exists (Spring
- * Boot's observation auto-configuration makes one with the actuator). Without one nothing is registered and
- * processes start as fast as ever.
+ * Auto-configuration of observations of managed processes: an
+ * {@link ObservationProcessInterceptor}, which the auto-configured
+ * {@link ManagedProcessFactory} takes up, when an {@link ObservationRegistry} bean exists
+ * (Spring Boot's observation auto-configuration makes one with the actuator). Without one
+ * nothing is registered and processes start as fast as ever.
  */
 @AutoConfiguration(before = ManagedProcessesAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")

@@ -11,18 +11,21 @@ import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Records each managed process as an {@link Observation}, started on the thread that calls {@code start()} or
- * {@code run()} (so the current observation or span is its parent) right before the spawn, and stopped when the
- * process has finished; a start the operating system refused is recorded as the observation's error.
+ * Records each managed process as an {@link Observation}, started on the thread that
+ * calls {@code start()} or {@code run()} (so the current observation or span is its
+ * parent) right before the spawn, and stopped when the process has finished; a start the
+ * operating system refused is recorded as the observation's error.
  * <p>
- * With propagation on, whatever the tracing propagator wrote into the context's carrier for the process's own
- * span ({@code traceparent}, {@code tracestate}, {@code baggage} with W3C) is passed to the child as environment
- * variables named as OpenTelemetry's environment-variable carriers name them: upper case, any character other
- * than a letter, a digit or {@code _} replaced by {@code _} ({@code TRACEPARENT}, {@code TRACESTATE},
+ * With propagation on, whatever the tracing propagator wrote into the context's carrier
+ * for the process's own span ({@code traceparent}, {@code tracestate}, {@code baggage}
+ * with W3C) is passed to the child as environment variables named as OpenTelemetry's
+ * environment-variable carriers name them: upper case, any character other than a letter,
+ * a digit or {@code _} replaced by {@code _} ({@code TRACEPARENT}, {@code TRACESTATE},
  * {@code BAGGAGE}). Variables set on the process builder win.
  * <p>
- * The observation is stopped on the thread that finishes the process, before its futures complete: stopping an
- * observation records a timer and ends a span, which Micrometer's and the tracers' handlers do without blocking.
+ * The observation is stopped on the thread that finishes the process, before its futures
+ * complete: stopping an observation records a timer and ends a span, which Micrometer's
+ * and the tracers' handlers do without blocking.
  */
 public class ObservationProcessInterceptor implements ProcessInterceptor {
 
@@ -37,11 +40,12 @@ public class ObservationProcessInterceptor implements ProcessInterceptor {
 	/**
 	 * Creates the interceptor.
 	 * @param registry where observations go
-	 * @param convention a convention replacing {@link DefaultProcessObservationConvention}, or {@code null}
+	 * @param convention a convention replacing
+	 * {@link DefaultProcessObservationConvention}, or {@code null}
 	 * @param propagate whether children get the trace context in their environment
 	 */
-	public ObservationProcessInterceptor(ObservationRegistry registry, @Nullable ProcessObservationConvention convention,
-			boolean propagate) {
+	public ObservationProcessInterceptor(ObservationRegistry registry,
+			@Nullable ProcessObservationConvention convention, boolean propagate) {
 		this.registry = registry;
 		this.convention = convention;
 		this.propagate = propagate;
@@ -67,7 +71,8 @@ public class ObservationProcessInterceptor implements ProcessInterceptor {
 	}
 
 	/**
-	 * The environment variable for a propagation field, as OpenTelemetry's environment-variable carriers name it.
+	 * The environment variable for a propagation field, as OpenTelemetry's
+	 * environment-variable carriers name it.
 	 * @param field the field, such as {@code traceparent}
 	 * @return the variable's name, such as {@code TRACEPARENT}
 	 */

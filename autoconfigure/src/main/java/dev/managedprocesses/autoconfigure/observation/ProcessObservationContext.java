@@ -13,11 +13,12 @@ import io.micrometer.observation.transport.SenderContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link io.micrometer.observation.Observation.Context} of one managed process, from just before its spawn
- * to its end. A {@link SenderContext}: calling a child process is a call out of this application, so with
- * Micrometer Tracing the span is a client span, and the tracing propagator writes the trace context of that
- * span into the {@link #getCarrier() carrier}, from where it may be passed to the child's environment (see
- * {@code managed-processes.tracing.propagate}).
+ * The {@link io.micrometer.observation.Observation.Context} of one managed process, from
+ * just before its spawn to its end. A {@link SenderContext}: calling a child process is a
+ * call out of this application, so with Micrometer Tracing the span is a client span, and
+ * the tracing propagator writes the trace context of that span into the
+ * {@link #getCarrier() carrier}, from where it may be passed to the child's environment
+ * (see {@code managed-processes.tracing.propagate}).
  */
 public class ProcessObservationContext extends SenderContext<Map<String, String>> {
 

@@ -4,8 +4,9 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationConvention;
 
 /**
- * An {@link ObservationConvention} for managed processes. Declare a bean of this type to replace the key values
- * or names of {@link DefaultProcessObservationConvention}, typically by extending it.
+ * An {@link ObservationConvention} for managed processes. Declare a bean of this type to
+ * replace the key values or names of {@link DefaultProcessObservationConvention},
+ * typically by extending it.
  */
 public interface ProcessObservationConvention extends ObservationConvention<ProcessObservationContext> {
 

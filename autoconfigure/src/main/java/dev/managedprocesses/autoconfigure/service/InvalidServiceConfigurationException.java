@@ -3,8 +3,8 @@ package dev.managedprocesses.autoconfigure.service;
 import dev.managedprocesses.service.ServiceDefinitionException;
 
 /**
- * A {@code managed-processes.services.*} property with a bad value: the message names the property. Thrown
- * while the context is built, before any service starts.
+ * A {@code managed-processes.services.*} property with a bad value: the message names the
+ * property. Thrown while the context is built, before any service starts.
  */
 public class InvalidServiceConfigurationException extends IllegalStateException {
 

@@ -18,9 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
 /**
- * Supervised services: {@link ManagedServices} from {@code managed-processes.services.*} and every
- * {@link ServiceDefinition} bean, started and stopped with the context. Only present when at least one
- * service is declared.
+ * Supervised services: {@link ManagedServices} from {@code managed-processes.services.*}
+ * and every {@link ServiceDefinition} bean, started and stopped with the context. Only
+ * present when at least one service is declared.
  */
 @AutoConfiguration(after = ManagedProcessesAutoConfiguration.class)
 @ConditionalOnBean(ManagedProcessFactory.class)
@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Conditional;
 @EnableConfigurationProperties(ManagedServicesProperties.class)
 public final class ManagedServicesAutoConfiguration {
 
-	// closed when the bean is destroyed: covers a context whose refresh failed before the lifecycle stopped
+	// closed when the bean is destroyed: covers a context whose refresh failed before the
+	// lifecycle stopped
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ManagedServices managedServices(ManagedProcessFactory factory, ManagedServicesProperties properties,

@@ -13,20 +13,24 @@ import org.springframework.context.ApplicationContextException;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Starts the supervised services with the context, in dependency order, and waits for those with
- * {@code wait-for-ready} (failing the refresh with the service's name, state and last output lines); on
- * close, stops them in reverse dependency order, each with its own signal and grace period.
+ * Starts the supervised services with the context, in dependency order, and waits for
+ * those with {@code wait-for-ready} (failing the refresh with the service's name, state
+ * and last output lines); on close, stops them in reverse dependency order, each with its
+ * own signal and grace period.
  * <p>
- * Its phase sits between the web server's graceful shutdown ({@code Integer.MAX_VALUE - 1024}) and the
- * managed processes' shutdown ({@link ManagedProcessesLifecycle#PHASE}): services start after the reaper
- * and stop after the web server has drained requests, before every other managed process is stopped.
+ * Its phase sits between the web server's graceful shutdown
+ * ({@code Integer.MAX_VALUE - 1024}) and the managed processes' shutdown
+ * ({@link ManagedProcessesLifecycle#PHASE}): services start after the reaper and stop
+ * after the web server has drained requests, before every other managed process is
+ * stopped.
  */
 public class ManagedServicesLifecycle implements SmartLifecycle {
 
 	/** {@link ManagedProcessesLifecycle#PHASE} + 256. */
 	public static final int PHASE = ManagedProcessesLifecycle.PHASE + 256;
 
-	// every service settles on its own (readiness timeout, max-restarts); this only guards against a bug
+	// every service settles on its own (readiness timeout, max-restarts); this only
+	// guards against a bug
 	private static final Duration WAIT_LIMIT = Duration.ofHours(1);
 
 	private final ManagedServices services;

@@ -13,8 +13,9 @@ import dev.managedprocesses.service.ServiceOutput;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * Supervised services declared in configuration: {@code managed-processes.services.<name>.*}. Values are
- * checked when the services are built (a bad one fails the context naming the property); see
+ * Supervised services declared in configuration:
+ * {@code managed-processes.services.<name>.*}. Values are checked when the services are
+ * built (a bad one fails the context naming the property); see
  * {@code additional-spring-configuration-metadata.json} for each property's description.
  */
 @ConfigurationProperties("managed-processes")
@@ -60,7 +61,8 @@ public class ManagedServicesProperties {
 		private boolean enabled = true;
 
 		/**
-		 * When a service that exited on its own is started again: never, on-failure or always.
+		 * When a service that exited on its own is started again: never, on-failure or
+		 * always.
 		 */
 		private RestartPolicy restart = RestartPolicy.ON_FAILURE;
 
@@ -70,7 +72,8 @@ public class ManagedServicesProperties {
 		private Duration restartDelay = Duration.ofSeconds(1);
 
 		/**
-		 * Longest back-off; a run that lasted at least this long is stable and resets the back-off.
+		 * Longest back-off; a run that lasted at least this long is stable and resets the
+		 * back-off.
 		 */
 		private Duration maxRestartDelay = Duration.ofSeconds(30);
 
@@ -110,7 +113,8 @@ public class ManagedServicesProperties {
 		private String stopSignal = "TERM";
 
 		/**
-		 * Time the service has to stop before its tree is killed; managed-processes.grace-period when unset.
+		 * Time the service has to stop before its tree is killed;
+		 * managed-processes.grace-period when unset.
 		 */
 		private Duration gracePeriod;
 

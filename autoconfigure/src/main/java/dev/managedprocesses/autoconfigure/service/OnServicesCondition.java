@@ -15,8 +15,9 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Matches when a service is declared: a {@code managed-processes.services.*} property or a
- * {@link ServiceDefinition} bean. Without services nothing is created, not even a thread.
+ * Matches when a service is declared: a {@code managed-processes.services.*} property or
+ * a {@link ServiceDefinition} bean. Without services nothing is created, not even a
+ * thread.
  */
 class OnServicesCondition extends AnyNestedCondition {
 
@@ -36,7 +37,8 @@ class OnServicesCondition extends AnyNestedCondition {
 
 	static class ServiceProperties extends SpringBootCondition {
 
-		private static final ConfigurationPropertyName NAME = ConfigurationPropertyName.of("managed-processes.services");
+		private static final ConfigurationPropertyName NAME = ConfigurationPropertyName
+			.of("managed-processes.services");
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {

@@ -10,8 +10,8 @@ import dev.managedprocesses.service.ServiceDefinition;
 import dev.managedprocesses.service.ServiceDefinitionException;
 
 /**
- * Turns {@code managed-processes.services.<name>.*} into {@link ServiceDefinition}s, naming the property in
- * every problem.
+ * Turns {@code managed-processes.services.<name>.*} into {@link ServiceDefinition}s,
+ * naming the property in every problem.
  */
 final class ServiceDefinitions {
 

@@ -29,7 +29,8 @@ public record ServicesDescriptor(List<Service> services) implements OperationRes
 	 * @param restart the restart policy
 	 * @param readiness the readiness probe's last results
 	 * @param liveness the liveness probe's last results
-	 * @param outputTail the last output lines, when captured (null keys are kept: every entry has every key)
+	 * @param outputTail the last output lines, when captured (null keys are kept: every
+	 * entry has every key)
 	 */
 	@JsonInclude(JsonInclude.Include.ALWAYS)
 	public record Service(String name, String state, String reason, Long pid, int restarts, String startedAt,

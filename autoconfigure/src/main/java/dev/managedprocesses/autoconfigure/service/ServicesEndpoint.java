@@ -30,9 +30,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
- * {@code /actuator/services}: every supervised service with its state, restarts, last exit, probe results
- * and output tail; {@code /actuator/services/{name}} for one (404 when unknown). Read-only by default; with
- * write access, {@code POST /actuator/services/{name}} with {@code {"action": "restart" | "stop" | "start"}}.
+ * {@code /actuator/services}: every supervised service with its state, restarts, last
+ * exit, probe results and output tail; {@code /actuator/services/{name}} for one (404
+ * when unknown). Read-only by default; with write access, {@code POST
+ * /actuator/services/{name}} with {@code {"action": "restart" | "stop" | "start"}}.
  * Commands are sanitized as in {@code /actuator/processes}, under
  * {@code management.endpoint.processes.show-values} and its roles.
  */
@@ -72,7 +73,8 @@ public class ServicesEndpoint {
 	@ReadOperation
 	public ServicesDescriptor services(SecurityContext securityContext) {
 		boolean show = this.showValues.isShown(securityContext, this.roles);
-		return new ServicesDescriptor(this.services.services().stream().map((service) -> describe(service, show)).toList());
+		return new ServicesDescriptor(
+				this.services.services().stream().map((service) -> describe(service, show)).toList());
 	}
 
 	/**
@@ -88,15 +90,16 @@ public class ServicesEndpoint {
 	}
 
 	/**
-	 * Restarts, stops or starts a service, and answers once that is done (a restart or start: once the new
-	 * run has started; a stop: once the tree is gone).
+	 * Restarts, stops or starts a service, and answers once that is done (a restart or
+	 * start: once the new run has started; a stop: once the tree is gone).
 	 * @param securityContext the caller
 	 * @param name the service
 	 * @param action {@code restart}, {@code stop} or {@code start}
 	 * @return what was done, or null (404) when the service is unknown
 	 */
 	@WriteOperation
-	public ServicesDescriptor.ActionResponse act(SecurityContext securityContext, @Selector String name, String action) {
+	public ServicesDescriptor.ActionResponse act(SecurityContext securityContext, @Selector String name,
+			String action) {
 		if (this.services.find(name).isEmpty()) {
 			return null;
 		}

@@ -16,8 +16,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code services} actuator endpoint. Commands are shown under the processes endpoint's
- * {@code management.endpoint.processes.show-values} and {@code roles}, so both endpoints agree.
+ * The {@code services} actuator endpoint. Commands are shown under the processes
+ * endpoint's {@code management.endpoint.processes.show-values} and {@code roles}, so both
+ * endpoints agree.
  */
 @AutoConfiguration(after = ManagedServicesAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)

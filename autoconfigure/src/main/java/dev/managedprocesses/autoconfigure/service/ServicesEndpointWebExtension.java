@@ -23,7 +23,8 @@ public class ServicesEndpointWebExtension {
 	}
 
 	/**
-	 * As {@link ServicesEndpoint#act(SecurityContext, String, String)}, 404 for an unknown service.
+	 * As {@link ServicesEndpoint#act(SecurityContext, String, String)}, 404 for an
+	 * unknown service.
 	 * @param securityContext the caller
 	 * @param name the service
 	 * @param action {@code restart}, {@code stop} or {@code start}

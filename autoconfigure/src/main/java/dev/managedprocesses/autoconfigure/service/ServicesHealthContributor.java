@@ -14,9 +14,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 
 /**
- * The {@code services} health contributor: one component per service, {@code UP} when READY or COMPLETED,
- * {@code OUT_OF_SERVICE} while STARTING or BACKING_OFF, {@code DOWN} when FAILED (and when STOPPED, since a
- * declared service is meant to run). Reads only the services' state: cheap enough for every poll.
+ * The {@code services} health contributor: one component per service, {@code UP} when
+ * READY or COMPLETED, {@code OUT_OF_SERVICE} while STARTING or BACKING_OFF, {@code DOWN}
+ * when FAILED (and when STOPPED, since a declared service is meant to run). Reads only
+ * the services' state: cheap enough for every poll.
  */
 final class ServicesHealthContributor {
 

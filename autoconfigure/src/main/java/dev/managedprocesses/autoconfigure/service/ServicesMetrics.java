@@ -17,9 +17,9 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 /**
  * Service metrics, tagged {@code service}: {@code managed.services.restarts} (counter),
- * {@code managed.services.state} (gauge, 1 for the current {@code state} tag and 0 for the others) and
- * {@code managed.services.probe} (timer of probe attempts, tagged {@code type} readiness/liveness and
- * {@code outcome} passed/failed).
+ * {@code managed.services.state} (gauge, 1 for the current {@code state} tag and 0 for
+ * the others) and {@code managed.services.probe} (timer of probe attempts, tagged
+ * {@code type} readiness/liveness and {@code outcome} passed/failed).
  */
 public class ServicesMetrics implements MeterBinder {
 

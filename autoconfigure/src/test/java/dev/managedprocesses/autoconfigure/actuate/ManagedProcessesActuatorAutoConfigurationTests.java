@@ -22,8 +22,9 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Conditions of the endpoint, health and metrics auto-configurations: auto-configured, not when not exposed,
- * can be disabled, backs off to a user bean. What the endpoint answers is in {@link ProcessesEndpointTests}.
+ * Conditions of the endpoint, health and metrics auto-configurations: auto-configured,
+ * not when not exposed, can be disabled, backs off to a user bean. What the endpoint
+ * answers is in {@link ProcessesEndpointTests}.
  */
 class ManagedProcessesActuatorAutoConfigurationTests {
 
@@ -57,7 +58,8 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 
 	@Test
 	void endpointAbsentWhenAccessIsNone() {
-		// upper case: the runner's plain environment lacks the lenient enum conversion of a running app
+		// upper case: the runner's plain environment lacks the lenient enum conversion of
+		// a running app
 		this.runner
 			.withPropertyValues("management.endpoints.web.exposure.include=processes",
 					"management.endpoint.processes.access=NONE")
@@ -77,8 +79,7 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 
 	@Test
 	void webExtensionAbsentWhenExposedOnlyOverJmx() {
-		this.runner
-			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=processes")
+		this.runner.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=processes")
 			.run((context) -> assertThat(context).hasSingleBean(ProcessesEndpoint.class)
 				.doesNotHaveBean(ProcessesEndpointWebExtension.class));
 	}
@@ -106,7 +107,8 @@ class ManagedProcessesActuatorAutoConfigurationTests {
 			SimpleMeterRegistry registry = new SimpleMeterRegistry();
 			context.getBean(ManagedProcessesMetrics.class).bindTo(registry);
 			context.getBean(ManagedProcessFactory.class).command("true").name("bound").run();
-			// listeners (the metrics) hear of the process on the callback executor, after run() returned
+			// listeners (the metrics) hear of the process on the callback executor, after
+			// run() returned
 			org.awaitility.Awaitility.await()
 				.atMost(java.time.Duration.ofSeconds(10))
 				.ignoreExceptions()

@@ -18,15 +18,16 @@ import org.springframework.boot.actuate.endpoint.Show;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@link ProcessesEndpoint} answers: sanitizing, the portable platform, the order of recent results, and
- * the shared overview.
+ * What {@link ProcessesEndpoint} answers: sanitizing, the portable platform, the order of
+ * recent results, and the shared overview.
  */
 class ProcessesEndpointTests {
 
 	@Test
 	void showValuesControlsMaskingAndSanitizingFunctionsStillApply() {
 		List<String> command = List.of("tool", "--password=hunter2", "--user=alice", "input.txt");
-		CommandSanitizer sanitizer = new CommandSanitizer(List.of(SanitizingFunction.sanitizeValue().ifLikelyCredential()));
+		CommandSanitizer sanitizer = new CommandSanitizer(
+				List.of(SanitizingFunction.sanitizeValue().ifLikelyCredential()));
 		assertThat(sanitizer.sanitize(command, false)).containsExactly("tool", "******", "******", "******");
 		assertThat(sanitizer.sanitize(command, true)).containsExactly("tool", "******", "--user=alice", "input.txt");
 		assertThat(new CommandSanitizer(List.of()).sanitize(command, true)).isEqualTo(command);
@@ -34,11 +35,13 @@ class ProcessesEndpointTests {
 
 	@Test
 	void rewrittenArgvZeroKeepsItsFirstTokenAndSanitizesTheRest() {
-		CommandSanitizer sanitizer = new CommandSanitizer(List.of(SanitizingFunction.sanitizeValue().ifLikelyCredential()));
+		CommandSanitizer sanitizer = new CommandSanitizer(
+				List.of(SanitizingFunction.sanitizeValue().ifLikelyCredential()));
 		List<String> command = List.of("mysql --password=x --user=alice", "300");
 		assertThat(sanitizer.sanitize(command, false)).containsExactly("mysql ******", "******");
 		assertThat(sanitizer.sanitize(command, true)).containsExactly("mysql ****** --user=alice", "300");
-		assertThat(sanitizer.sanitize(List.of("/usr/bin/sleep", "1"), false)).containsExactly("/usr/bin/sleep", "******");
+		assertThat(sanitizer.sanitize(List.of("/usr/bin/sleep", "1"), false)).containsExactly("/usr/bin/sleep",
+				"******");
 	}
 
 	@Test
@@ -70,7 +73,11 @@ class ProcessesEndpointTests {
 				factory.command("true").name("run-" + i).run();
 			}
 			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.NEVER);
-			List<Instant> ended = endpoint.processes().recent().stream().map((f) -> Instant.parse(f.endedAt())).toList();
+			List<Instant> ended = endpoint.processes()
+				.recent()
+				.stream()
+				.map((f) -> Instant.parse(f.endedAt()))
+				.toList();
 			assertThat(ended).hasSize(30).isSortedAccordingTo((a, b) -> b.compareTo(a));
 			assertThat(endpoint.processes().recent().get(0).name()).isEqualTo("run-29");
 		}

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link ProcessesEndpointWebExtension}: {@code show-values=when-authorized} with roles decides per
- * caller, for the command line and for the output tail; unknown pids are 404 and are never signalled.
+ * Tests for {@link ProcessesEndpointWebExtension}: {@code show-values=when-authorized}
+ * with roles decides per caller, for the command line and for the output tail; unknown
+ * pids are 404 and are never signalled.
  */
 class ProcessesEndpointWebExtensionTests {
 
@@ -42,8 +43,7 @@ class ProcessesEndpointWebExtensionTests {
 	void setUp() {
 		this.factory = ManagedProcessFactory.builder().operatingSystem(this.os).build();
 		this.reaper = OrphanReaper.builder(this.os).mode(ReaperMode.NEVER).subreaper(false).build();
-		ProcessesEndpoint endpoint = new ProcessesEndpoint(this.factory, this.reaper, List.of(),
-				Show.WHEN_AUTHORIZED);
+		ProcessesEndpoint endpoint = new ProcessesEndpoint(this.factory, this.reaper, List.of(), Show.WHEN_AUTHORIZED);
 		this.extension = new ProcessesEndpointWebExtension(endpoint, Show.WHEN_AUTHORIZED, Set.of("ops"));
 	}
 

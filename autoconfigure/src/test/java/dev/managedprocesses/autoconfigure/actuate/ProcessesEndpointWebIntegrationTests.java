@@ -33,9 +33,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code /actuator/processes} and {@code /actuator/health} over real HTTP, with a managed process, an
- * unmanaged child started with plain {@link ProcessBuilder}, and a real zombie child of this JVM (an orphan
- * re-parented to it as child subreaper, with the reaper off).
+ * {@code /actuator/processes} and {@code /actuator/health} over real HTTP, with a managed
+ * process, an unmanaged child started with plain {@link ProcessBuilder}, and a real
+ * zombie child of this JVM (an orphan re-parented to it as child subreaper, with the
+ * reaper off).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "managed-processes.subreaper=true", "managed-processes.reaper.mode=never",
@@ -120,9 +121,10 @@ class ProcessesEndpointWebIntegrationTests {
 		ManagedProcess managed = this.factory.command("sh", "-c", "sleep " + this.marker + " & wait").start();
 		await().atMost(10, TimeUnit.SECONDS).until(() -> managed.descendants().size() == 1);
 		String body = await().atMost(10, TimeUnit.SECONDS)
-			.until(() -> get("/actuator/processes").body(), (json) -> JsonPath
-				.<List<Object>>read(json, "$.live[?(@.pid == " + managed.pid() + ")].descendants[*]")
-				.size() == 1);
+			.until(() -> get("/actuator/processes").body(),
+					(json) -> JsonPath
+						.<List<Object>>read(json, "$.live[?(@.pid == " + managed.pid() + ")].descendants[*]")
+						.size() == 1);
 		String entry = "$.live[?(@.pid == " + managed.pid() + ")]";
 		List<String> keys = List.of("cpuMillis", "cpuPercent", "rssBytes", "threads", "openFiles");
 		List<java.util.Map<String, Object>> resources = JsonPath.read(body, entry + ".resources");
@@ -166,7 +168,8 @@ class ProcessesEndpointWebIntegrationTests {
 
 	@Test
 	void deleteStopsAManagedTreeAndNeverTouchesOthers() throws Exception {
-		ManagedProcess managed = this.factory.command("sh", "-c", "sleep " + this.marker + " & sleep " + this.marker + " & wait")
+		ManagedProcess managed = this.factory
+			.command("sh", "-c", "sleep " + this.marker + " & sleep " + this.marker + " & wait")
 			.start();
 		this.unmanaged = new ProcessBuilder("sleep", this.marker).start();
 		await().atMost(5, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() == 4);
@@ -183,12 +186,14 @@ class ProcessesEndpointWebIntegrationTests {
 
 	@Test
 	void healthIsDownWhileZombiesStayAboveThresholdAndUpAfterReaping() throws Exception {
-		assertThat(JsonPath.<String>read(get("/actuator/health").body(), "$.components.processes.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(get("/actuator/health").body(), "$.components.processes.status"))
+			.isEqualTo("UP");
 		makeZombie();
 		await().atMost(10, TimeUnit.SECONDS).pollInterval(100, TimeUnit.MILLISECONDS).untilAsserted(() -> {
 			String health = get("/actuator/health").body();
 			assertThat(JsonPath.<String>read(health, "$.components.processes.status")).isEqualTo("DOWN");
-			assertThat(JsonPath.<Integer>read(health, "$.components.processes.details.zombies")).isGreaterThanOrEqualTo(1);
+			assertThat(JsonPath.<Integer>read(health, "$.components.processes.details.zombies"))
+				.isGreaterThanOrEqualTo(1);
 		});
 		reapZombies();
 		String health = get("/actuator/health").body();
@@ -201,16 +206,21 @@ class ProcessesEndpointWebIntegrationTests {
 		double startedBefore = this.meterRegistry.get("managed.processes.started").counter().count();
 		this.factory.command("sh", "-c", "exit 3").name("metered").run();
 		assertThat(this.meterRegistry.get("managed.processes.started").counter().count()).isEqualTo(startedBefore + 1);
-		assertThat(this.meterRegistry.get("managed.processes.duration").tag("name", "metered").tag("outcome", "EXITED")
-			.timer().count()).isEqualTo(1);
+		assertThat(this.meterRegistry.get("managed.processes.duration")
+			.tag("name", "metered")
+			.tag("outcome", "EXITED")
+			.timer()
+			.count()).isEqualTo(1);
 		ManagedProcess sleeper = this.factory.command("sleep", this.marker).start();
 		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isEqualTo(1);
-		// resource gauges by name only: the sleeper's tree has resident memory and a CPU time gauge
+		// resource gauges by name only: the sleeper's tree has resident memory and a CPU
+		// time gauge
 		await().atMost(10, TimeUnit.SECONDS)
 			.until(() -> this.meterRegistry.find("managed.processes.memory.rss").tag("name", "sleep").gauge() != null);
 		assertThat(this.meterRegistry.get("managed.processes.memory.rss").tag("name", "sleep").gauge().value())
 			.isPositive();
-		assertThat(this.meterRegistry.get("managed.processes.cpu.time").tag("name", "sleep").timeGauge().getId().getTags())
+		assertThat(
+				this.meterRegistry.get("managed.processes.cpu.time").tag("name", "sleep").timeGauge().getId().getTags())
 			.extracting(io.micrometer.core.instrument.Tag::getKey)
 			.containsExactly("name");
 		makeZombie();
@@ -220,7 +230,8 @@ class ProcessesEndpointWebIntegrationTests {
 		// the reaper is off here (mode never): it reaped nothing, and the counter says so
 		assertThat(this.meterRegistry.get("managed.processes.reaped").functionCounter().count()).isZero();
 		double failuresBefore = this.meterRegistry.get("managed.processes.start.failures").counter().count();
-		// executable, so it passes the factory's checks, but execve fails on its missing interpreter
+		// executable, so it passes the factory's checks, but execve fails on its missing
+		// interpreter
 		java.nio.file.Path script = java.nio.file.Files.createTempFile("missing-interpreter", ".sh");
 		try {
 			java.nio.file.Files.writeString(script, "#!/nonexistent/interpreter-" + this.marker + "\n");
@@ -236,17 +247,22 @@ class ProcessesEndpointWebIntegrationTests {
 		assertThat(this.meterRegistry.get("managed.processes.live").gauge().value()).isZero();
 	}
 
-	/** A real zombie child of this JVM: an orphan re-parented to it (subreaper) that exits, unreaped. */
+	/**
+	 * A real zombie child of this JVM: an orphan re-parented to it (subreaper) that
+	 * exits, unreaped.
+	 */
 	private long makeZombie() throws Exception {
 		Process shell = new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!").start();
 		long orphan = Long.parseLong(new String(shell.getInputStream().readAllBytes()).trim());
 		shell.waitFor();
-		await().atMost(5, TimeUnit.SECONDS)
-			.until(() -> os.process(orphan).map(ProcessInfo::isZombie).orElse(false));
+		await().atMost(5, TimeUnit.SECONDS).until(() -> os.process(orphan).map(ProcessInfo::isZombie).orElse(false));
 		return orphan;
 	}
 
-	/** Cleanup: every java.lang.Process of these tests has been waited for, so zombies left are orphans. */
+	/**
+	 * Cleanup: every java.lang.Process of these tests has been waited for, so zombies
+	 * left are orphans.
+	 */
 	private static void reapZombies() {
 		for (ProcessInfo child : ProcessTable.read(os).children(os.currentPid())) {
 			if (child.isZombie()) {
@@ -261,7 +277,8 @@ class ProcessesEndpointWebIntegrationTests {
 	}
 
 	private HttpResponse<String> delete(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).DELETE().build(),
+		return this.http.send(
+				HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).DELETE().build(),
 				HttpResponse.BodyHandlers.ofString());
 	}
 

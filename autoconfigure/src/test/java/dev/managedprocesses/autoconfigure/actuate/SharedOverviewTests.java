@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@link SharedOverview}: reuse within the bound, a background refresh past it that nobody waits for, and a
- * fresh overview at once when the managed processes change.
+ * {@link SharedOverview}: reuse within the bound, a background refresh past it that
+ * nobody waits for, and a fresh overview at once when the managed processes change.
  */
 class SharedOverviewTests {
 
@@ -28,7 +28,8 @@ class SharedOverviewTests {
 			CountDownLatch refreshMayEnd = new CountDownLatch(1);
 			SharedOverview<Integer> shared = new SharedOverview<>(factory, Duration.ofMillis(1000), (previous) -> {
 				if (previous != null) {
-					// the background refresh: held until the test has seen callers not wait for it
+					// the background refresh: held until the test has seen callers not
+					// wait for it
 					await().atMost(30, TimeUnit.SECONDS).until(() -> refreshMayEnd.getCount() == 0);
 				}
 				return ProcessOverview.take(factory);
@@ -36,14 +37,16 @@ class SharedOverviewTests {
 			assertThat(shared.get()).isEqualTo(1);
 			assertThat(shared.get()).as("within the bound").isEqualTo(1);
 			Thread.sleep(1100);
-			// past the bound: answered at once with the current value, however many callers, one refresh
+			// past the bound: answered at once with the current value, however many
+			// callers, one refresh
 			for (int i = 0; i < 5; i++) {
 				assertThat(shared.get()).isEqualTo(1);
 			}
 			refreshMayEnd.countDown();
 			await().atMost(30, TimeUnit.SECONDS).until(() -> shared.get() == 2);
 			assertThat(takes).hasValue(2);
-			// a started managed process is seen at once: a fresh overview, taken in the caller
+			// a started managed process is seen at once: a fresh overview, taken in the
+			// caller
 			ManagedProcess sleeper = factory.command("sleep", "300", marker).start();
 			assertThat(shared.get()).isEqualTo(3);
 			sleeper.kill().join();

@@ -30,10 +30,11 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 5: health tells the truth while the reaper works. With the default configuration (the JVM a
- * child subreaper, the reaper on), a stream of short-lived orphans keeps zombies present that are all younger
- * than the reaper's minimum age: health stays UP. With the reaper off, a zombie older than that age makes it
- * DOWN. Through the application context and the {@code processes} health indicator bean.
+ * Issue 10, item 5: health tells the truth while the reaper works. With the default
+ * configuration (the JVM a child subreaper, the reaper on), a stream of short-lived
+ * orphans keeps zombies present that are all younger than the reaper's minimum age:
+ * health stays UP. With the reaper off, a zombie older than that age makes it DOWN.
+ * Through the application context and the {@code processes} health indicator bean.
  */
 class HealthContractTests {
 
@@ -70,9 +71,10 @@ class HealthContractTests {
 	}
 
 	/**
-	 * Issue 10 item 5: default configuration; a managed loop leaves a short-lived orphan every 100 ms, so
-	 * several zombies are always present, each younger than the reaper's minimum age: health stays UP for the
-	 * whole stream (checked every 100 ms for 5 s), while the reaper keeps reaping.
+	 * Issue 10 item 5: default configuration; a managed loop leaves a short-lived orphan
+	 * every 100 ms, so several zombies are always present, each younger than the reaper's
+	 * minimum age: health stays UP for the whole stream (checked every 100 ms for 5 s),
+	 * while the reaper keeps reaping.
 	 */
 	@Test
 	void streamOfYoungZombiesKeepsHealthUpWhileTheReaperWorks() throws Exception {
@@ -104,8 +106,8 @@ class HealthContractTests {
 	}
 
 	/**
-	 * Issue 10 item 5: with the reaper off (mode never), a zombie older than the reaper's minimum age turns health
-	 * DOWN.
+	 * Issue 10 item 5: with the reaper off (mode never), a zombie older than the reaper's
+	 * minimum age turns health DOWN.
 	 */
 	@Test
 	void oldZombieWithTheReaperOffIsDown() throws Exception {
@@ -122,7 +124,10 @@ class HealthContractTests {
 		assertThat(zombieChildren()).contains(zombie);
 	}
 
-	/** A real zombie child of this JVM: an orphan re-parented to it (subreaper) that exits, unreaped. */
+	/**
+	 * A real zombie child of this JVM: an orphan re-parented to it (subreaper) that
+	 * exits, unreaped.
+	 */
 	private long makeZombie() throws Exception {
 		Process shell = new ProcessBuilder("sh", "-c", "sleep 0.2 & echo $!", this.marker).start();
 		long orphan = Long.parseLong(new String(shell.getInputStream().readAllBytes()).trim());
@@ -132,11 +137,18 @@ class HealthContractTests {
 	}
 
 	private static List<Long> zombieChildren() {
-		return ProcessTable.read(os).children(os.currentPid()).stream().filter(ProcessInfo::isZombie)
-			.map(ProcessInfo::pid).toList();
+		return ProcessTable.read(os)
+			.children(os.currentPid())
+			.stream()
+			.filter(ProcessInfo::isZombie)
+			.map(ProcessInfo::pid)
+			.toList();
 	}
 
-	/** Cleanup: every java.lang.Process of these tests has been waited for, so zombies left are orphans. */
+	/**
+	 * Cleanup: every java.lang.Process of these tests has been waited for, so zombies
+	 * left are orphans.
+	 */
 	private static void reapZombies() {
 		for (long pid : zombieChildren()) {
 			os.reap(pid);

@@ -27,9 +27,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 3: the application's shutdown never leaves a process behind, honours each tree's own grace
- * period, and {@link ManagedProcessesLifecycle} follows Spring's {@code SmartLifecycle} contract. Whole
- * applications, closed by the test (so not {@code @SpringBootTest}, whose context cache would restart them).
+ * Issue 10, item 3: the application's shutdown never leaves a process behind, honours
+ * each tree's own grace period, and {@link ManagedProcessesLifecycle} follows Spring's
+ * {@code SmartLifecycle} contract. Whole applications, closed by the test (so not
+ * {@code @SpringBootTest}, whose context cache would restart them).
  */
 class LifecycleContractTests {
 
@@ -58,15 +59,20 @@ class LifecycleContractTests {
 		return this.context;
 	}
 
-	/** A tree whose every member ignores SIGTERM: only SIGKILL after the grace period ends it. */
+	/**
+	 * A tree whose every member ignores SIGTERM: only SIGKILL after the grace period ends
+	 * it.
+	 */
 	private ManagedProcess stubborn(ManagedProcessFactory factory, Duration gracePeriod) {
-		return factory.command("sh", "-c", "trap '' TERM; sleep $0 & wait", this.marker).gracePeriod(gracePeriod).start();
+		return factory.command("sh", "-c", "trap '' TERM; sleep $0 & wait", this.marker)
+			.gracePeriod(gracePeriod)
+			.start();
 	}
 
 	/**
-	 * Issue 10 item 3, second bullet: a process started with {@code .gracePeriod(2s)} that ignores SIGTERM is
-	 * SIGKILLed about 2 s after SIGTERM when the context closes (factory default 10 s): close takes about the
-	 * longest grace of the live trees.
+	 * Issue 10 item 3, second bullet: a process started with {@code .gracePeriod(2s)}
+	 * that ignores SIGTERM is SIGKILLed about 2 s after SIGTERM when the context closes
+	 * (factory default 10 s): close takes about the longest grace of the live trees.
 	 */
 	@Test
 	void contextCloseHonoursEachTreesOwnGracePeriod() throws Exception {
@@ -85,7 +91,8 @@ class LifecycleContractTests {
 
 	/**
 	 * Issue 10 item 3, third bullet: {@code stop()} (without callback) is synchronous, as
-	 * {@code Lifecycle.stop()} says: when it returns, every tree is gone, not merely asked to go.
+	 * {@code Lifecycle.stop()} says: when it returns, every tree is gone, not merely
+	 * asked to go.
 	 */
 	@Test
 	void stopReturnsOnlyWhenEveryTreeIsGone() throws Exception {
@@ -100,10 +107,11 @@ class LifecycleContractTests {
 	}
 
 	/**
-	 * Issue 10 item 3, third bullet: {@code stop(callback)} always runs the callback, even when stopping fails
-	 * (here: a factory whose grace period cannot be scheduled, as today's builder accepts; once the builder
-	 * rejects such a value the failure cannot be provoked this way, and the test says so), and never throws at
-	 * Spring instead.
+	 * Issue 10 item 3, third bullet: {@code stop(callback)} always runs the callback,
+	 * even when stopping fails (here: a factory whose grace period cannot be scheduled,
+	 * as today's builder accepts; once the builder rejects such a value the failure
+	 * cannot be provoked this way, and the test says so), and never throws at Spring
+	 * instead.
 	 */
 	@Test
 	void stopAlwaysRunsTheCallback() throws Exception {
@@ -112,7 +120,8 @@ class LifecycleContractTests {
 			factory = ManagedProcessFactory.builder().gracePeriod(Duration.ofSeconds(Long.MAX_VALUE)).build();
 		}
 		catch (IllegalArgumentException ex) {
-			assumeTrue(false, "the factory rejects an unschedulable grace period, so its shutdown cannot fail this way");
+			assumeTrue(false,
+					"the factory rejects an unschedulable grace period, so its shutdown cannot fail this way");
 			return;
 		}
 		OrphanReaper reaper = OrphanReaper.builder(OperatingSystem.current()).mode(ReaperMode.NEVER).build();

@@ -21,9 +21,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 4 for properties: a {@code managed-processes.*} duration too large for nanoseconds
- * ({@code 300000d}) is either rejected at startup with a message naming the property (nothing starts), or
- * saturated: the application starts, runs and stops a process, and closes promptly with nothing left.
+ * Issue 10, item 4 for properties: a {@code managed-processes.*} duration too large for
+ * nanoseconds ({@code 300000d}) is either rejected at startup with a message naming the
+ * property (nothing starts), or saturated: the application starts, runs and stops a
+ * process, and closes promptly with nothing left.
  */
 class PropertiesContractTests {
 

@@ -36,11 +36,13 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Issue 10, item 8: secrets stay out of logs and out of {@code /actuator/processes}. A start failure that
- * reaches Spring (an application's controller lets the {@code ProcessStartException} escape, and Spring logs
- * it at ERROR) logs neither {@code --password=hunter2} nor a URL password, in lines of bounded length, even with
- * 100,000 arguments; a descendant that rewrote its argv[0] ({@code exec -a "mysql --password=x"}) is sanitized
- * like any argument with the default {@code show-values=never}.
+ * Issue 10, item 8: secrets stay out of logs and out of {@code /actuator/processes}. A
+ * start failure that reaches Spring (an application's controller lets the
+ * {@code ProcessStartException} escape, and Spring logs it at ERROR) logs neither
+ * {@code --password=hunter2} nor a URL password, in lines of bounded length, even with
+ * 100,000 arguments; a descendant that rewrote its argv[0]
+ * ({@code exec -a "mysql --password=x"}) is sanitized like any argument with the default
+ * {@code show-values=never}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "managed-processes.subreaper=false", "management.endpoints.web.exposure.include=processes",
@@ -48,7 +50,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsContractTests {
 
-	/** Generous for a log line that names an executable and a cause (today's line is about 2 MB). */
+	/**
+	 * Generous for a log line that names an executable and a cause (today's line is about
+	 * 2 MB).
+	 */
 	private static final int LINE_LIMIT = 16 * 1024;
 
 	private final String marker = TestProcesses.marker();
@@ -72,7 +77,10 @@ class SecretsContractTests {
 		TestProcesses.killAll(this.marker);
 	}
 
-	/** Issue 10 item 8: a failed start that Spring logs at ERROR carries no secret and no 2 MB line. */
+	/**
+	 * Issue 10 item 8: a failed start that Spring logs at ERROR carries no secret and no
+	 * 2 MB line.
+	 */
 	@Test
 	void failedStartIsLoggedWithoutSecretsInBoundedLines(CapturedOutput output) throws Exception {
 		HttpResponse<String> response = this.http.send(HttpRequest
@@ -84,15 +92,17 @@ class SecretsContractTests {
 		String logged = output.getAll();
 		int longest = logged.lines().mapToInt(String::length).max().orElse(0);
 		// booleans, not the log itself: today's log is megabytes long
-		assertThat(logged.contains("hunter2")).as("the log contains --password=hunter2 (longest line %d chars)", longest)
+		assertThat(logged.contains("hunter2"))
+			.as("the log contains --password=hunter2 (longest line %d chars)", longest)
 			.isFalse();
 		assertThat(logged.contains("s3cretpw")).as("the log contains the URL password").isFalse();
 		assertThat(longest).as("longest log line").isLessThan(LINE_LIMIT);
 	}
 
 	/**
-	 * Issue 10 item 8: argv[0] of a descendant rewritten with {@code exec -a "mysql --password=x"} is sanitized
-	 * in {@code /actuator/processes} and {@code /actuator/processes/{pid}} with {@code show-values=never}.
+	 * Issue 10 item 8: argv[0] of a descendant rewritten with
+	 * {@code exec -a "mysql --password=x"} is sanitized in {@code /actuator/processes}
+	 * and {@code /actuator/processes/{pid}} with {@code show-values=never}.
 	 */
 	@Test
 	void rewrittenArgvZeroOfADescendantIsSanitized() throws Exception {
@@ -111,8 +121,10 @@ class SecretsContractTests {
 	}
 
 	private String get(String path) throws Exception {
-		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
-				HttpResponse.BodyHandlers.ofString()).body();
+		return this.http
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path)).build(),
+					HttpResponse.BodyHandlers.ofString())
+			.body();
 	}
 
 	@SpringBootConfiguration

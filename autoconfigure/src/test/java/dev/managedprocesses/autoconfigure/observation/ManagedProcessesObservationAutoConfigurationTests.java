@@ -35,8 +35,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Each run()/start() is an observation with the right name, key values and outcome, when and only when an
- * {@link ObservationRegistry} bean exists.
+ * Each run()/start() is an observation with the right name, key values and outcome, when
+ * and only when an {@link ObservationRegistry} bean exists.
  */
 class ManagedProcessesObservationAutoConfigurationTests {
 
@@ -136,7 +136,8 @@ class ManagedProcessesObservationAutoConfigurationTests {
 
 	@Test
 	void aStartFailureIsRecordedAsTheObservationsError() throws Exception {
-		// executable, so it passes the factory's checks, but execve fails on its missing interpreter
+		// executable, so it passes the factory's checks, but execve fails on its missing
+		// interpreter
 		Path script = Files.writeString(this.directory.resolve("missing-interpreter.sh"),
 				"#!/nonexistent/interpreter-" + this.marker + "\n");
 		assertThat(script.toFile().setExecutable(true)).isTrue();

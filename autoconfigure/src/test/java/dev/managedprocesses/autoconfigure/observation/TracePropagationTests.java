@@ -32,18 +32,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * With a real tracer as Spring Boot wires it (Micrometer Tracing over OpenTelemetry), a process is a client span,
- * child of the current span; with propagation on, the child sees that span as {@code TRACEPARENT}.
+ * With a real tracer as Spring Boot wires it (Micrometer Tracing over OpenTelemetry), a
+ * process is a client span, child of the current span; with propagation on, the child
+ * sees that span as {@code TRACEPARENT}.
  */
 class TracePropagationTests {
 
 	private final String marker = TestProcesses.marker();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-				OpenTelemetrySdkAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
-				MicrometerTracingAutoConfiguration.class, ManagedProcessesAutoConfiguration.class,
-				ManagedProcessesObservationAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(ObservationAutoConfiguration.class, OpenTelemetrySdkAutoConfiguration.class,
+						OpenTelemetryTracingAutoConfiguration.class, MicrometerTracingAutoConfiguration.class,
+						ManagedProcessesAutoConfiguration.class, ManagedProcessesObservationAutoConfiguration.class))
 		.withUserConfiguration(ExporterConfiguration.class)
 		.withPropertyValues("managed-processes.subreaper=false", "management.tracing.sampling.probability=1.0");
 
@@ -62,7 +63,8 @@ class TracePropagationTests {
 			String processSpanId = traced.childSaw().split("-")[2];
 			assertThat(processSpanId).isNotEqualTo(traced.parentSpanId());
 			SpanData span = exportedProcessSpan(context);
-			// the child's parent is the process's span, itself a child of the span current at run()
+			// the child's parent is the process's span, itself a child of the span
+			// current at run()
 			assertThat(span.getSpanId()).isEqualTo(processSpanId);
 			assertThat(span.getTraceId()).isEqualTo(traced.traceId());
 			assertThat(span.getParentSpanId()).isEqualTo(traced.parentSpanId());
@@ -80,7 +82,10 @@ class TracePropagationTests {
 		});
 	}
 
-	/** Runs a child that prints the trace variables it got, inside a parent observation (a span). */
+	/**
+	 * Runs a child that prints the trace variables it got, inside a parent observation (a
+	 * span).
+	 */
 	private Traced runInSpan(AssertableApplicationContext context) throws InterruptedException {
 		ObservationRegistry registry = context.getBean(ObservationRegistry.class);
 		Tracer tracer = context.getBean(Tracer.class);

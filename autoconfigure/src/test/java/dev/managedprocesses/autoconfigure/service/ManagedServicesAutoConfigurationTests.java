@@ -28,16 +28,17 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Tests for {@link ManagedServicesAutoConfiguration}: conditions, binding, validation, and the lifecycle
- * (start in order, waiting for readiness, failing fast, reverse-order stop) with real processes.
+ * Tests for {@link ManagedServicesAutoConfiguration}: conditions, binding, validation,
+ * and the lifecycle (start in order, waiting for readiness, failing fast, reverse-order
+ * stop) with real processes.
  */
 class ManagedServicesAutoConfigurationTests {
 
 	private final String marker = TestProcesses.marker();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ManagedProcessesAutoConfiguration.class,
-				ManagedServicesAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(ManagedProcessesAutoConfiguration.class, ManagedServicesAutoConfiguration.class))
 		.withPropertyValues("managed-processes.subreaper=false");
 
 	@TempDir
@@ -127,13 +128,15 @@ class ManagedServicesAutoConfigurationTests {
 		rejects("managed-processes.services.a.depends-on", sh("managed-processes.services.a.command", "true"),
 				"managed-processes.services.a.depends-on=b", sh("managed-processes.services.b.command", "true"),
 				"managed-processes.services.b.depends-on=a");
-		rejects("managed-processes.services.ok.readiness", ok, "managed-processes.services.ok.readiness.tcp=localhost:1",
+		rejects("managed-processes.services.ok.readiness", ok,
+				"managed-processes.services.ok.readiness.tcp=localhost:1",
 				"managed-processes.services.ok.readiness.http=http://localhost:1/");
 		rejects("managed-processes.services.ok.readiness.log-line", ok,
 				"managed-processes.services.ok.readiness.log-line=(unclosed");
 		rejects("managed-processes.services.ok.readiness.http", ok,
 				"managed-processes.services.ok.readiness.http=localhost:8080/health");
-		rejects("managed-processes.services.ok.liveness.tcp", ok, "managed-processes.services.ok.liveness.tcp=localhost");
+		rejects("managed-processes.services.ok.liveness.tcp", ok,
+				"managed-processes.services.ok.liveness.tcp=localhost");
 		rejects("managed-processes.services.ok.restart-delay", ok, "managed-processes.services.ok.restart-delay=0s");
 		rejects("managed-processes.services.ok.readiness.timeout", ok,
 				"managed-processes.services.ok.readiness.timeout=-1s");
@@ -144,7 +147,8 @@ class ManagedServicesAutoConfigurationTests {
 	private void rejects(String property, String... properties) {
 		this.runner.withPropertyValues(properties).run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(property.replaceFirst(".*\\.services\\.[^.]+\\.", ""));
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining(property.replaceFirst(".*\\.services\\.[^.]+\\.", ""));
 			assertThat(context.getStartupFailure()).hasStackTraceContaining(property);
 		});
 	}
@@ -153,7 +157,8 @@ class ManagedServicesAutoConfigurationTests {
 	void refreshFailsFastWhenAServiceIsNotReadyInTime() {
 		long start = System.nanoTime();
 		this.runner
-			.withPropertyValues(sh("managed-processes.services.slow.command", "echo loading model; sleep " + this.marker),
+			.withPropertyValues(
+					sh("managed-processes.services.slow.command", "echo loading model; sleep " + this.marker),
 					"managed-processes.services.slow.readiness.exec=false",
 					"managed-processes.services.slow.readiness.interval=200ms",
 					"managed-processes.services.slow.readiness.timeout=1500ms")
@@ -175,9 +180,9 @@ class ManagedServicesAutoConfigurationTests {
 			.withPropertyValues(
 					sh("managed-processes.services.db.command",
 							"trap 'date +%s%N > " + dbStopped + "; exit 0' TERM; while true; do sleep 0.1; done"),
-					sh("managed-processes.services.app.command",
-							"trap '' TERM; while true; do sleep 0.1; done"),
-					"managed-processes.services.app.depends-on=db", "managed-processes.services.app.grace-period=1500ms")
+					sh("managed-processes.services.app.command", "trap '' TERM; while true; do sleep 0.1; done"),
+					"managed-processes.services.app.depends-on=db",
+					"managed-processes.services.app.grace-period=1500ms")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				await().atMost(Duration.ofSeconds(30)).until(() -> TestProcesses.alive(this.marker).size() >= 2);

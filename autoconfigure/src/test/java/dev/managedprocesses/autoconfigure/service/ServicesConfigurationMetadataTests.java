@@ -10,17 +10,17 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every service property of the contract is in the configuration metadata with a description (the
- * annotation processor does not describe a map's values, so they come from the additional metadata).
+ * Every service property of the contract is in the configuration metadata with a
+ * description (the annotation processor does not describe a map's values, so they come
+ * from the additional metadata).
  */
 class ServicesConfigurationMetadataTests {
 
-	private static final List<String> PROPERTIES = List.of("command", "directory", "environment",
-			"inherit-environment", "enabled", "restart", "restart-delay", "max-restart-delay", "max-restarts",
-			"restart-window", "depends-on", "readiness.exec", "readiness.http", "readiness.tcp", "readiness.log-line",
-			"readiness.interval", "readiness.timeout", "liveness.exec", "liveness.http", "liveness.tcp",
-			"liveness.interval", "liveness.failure-threshold", "wait-for-ready", "stop-signal", "grace-period",
-			"output");
+	private static final List<String> PROPERTIES = List.of("command", "directory", "environment", "inherit-environment",
+			"enabled", "restart", "restart-delay", "max-restart-delay", "max-restarts", "restart-window", "depends-on",
+			"readiness.exec", "readiness.http", "readiness.tcp", "readiness.log-line", "readiness.interval",
+			"readiness.timeout", "liveness.exec", "liveness.http", "liveness.tcp", "liveness.interval",
+			"liveness.failure-threshold", "wait-for-ready", "stop-signal", "grace-period", "output");
 
 	@Test
 	void everyServicePropertyIsDescribed() throws Exception {
@@ -32,8 +32,9 @@ class ServicesConfigurationMetadataTests {
 		}
 		for (String property : PROPERTIES) {
 			String name = "managed-processes.services.*." + property;
-			Pattern described = Pattern.compile("\"name\"\\s*:\\s*\"" + Pattern.quote(name)
-					+ "\"[^}]*\"description\"\\s*:\\s*\"[^\"]+\"", Pattern.DOTALL);
+			Pattern described = Pattern.compile(
+					"\"name\"\\s*:\\s*\"" + Pattern.quote(name) + "\"[^}]*\"description\"\\s*:\\s*\"[^\"]+\"",
+					Pattern.DOTALL);
 			assertThat(described.matcher(json).find()).as(name).isTrue();
 		}
 		assertThat(json).contains("\"defaultValue\": \"on-failure\"").contains("\"defaultValue\": \"30s\"");

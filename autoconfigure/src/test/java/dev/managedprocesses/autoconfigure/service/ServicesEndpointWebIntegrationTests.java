@@ -32,21 +32,19 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * {@code /actuator/services}, the {@code services} health contributor and the metrics over real HTTP, with
- * a real service, a one-shot job depending on it and a crashing service.
+ * {@code /actuator/services}, the {@code services} health contributor and the metrics
+ * over real HTTP, with a real service, a one-shot job depending on it and a crashing
+ * service.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "managed-processes.subreaper=false",
-				"managed-processes.services.worker.readiness.log-line=worker up",
-				"managed-processes.services.worker.output=capture",
-				"managed-processes.services.job.command=sh,-c,exit 0", "managed-processes.services.job.restart=never",
-				"managed-processes.services.job.depends-on=worker",
-				"managed-processes.services.crashing.command=sh,-c,echo crashing; exit 3",
-				"managed-processes.services.crashing.restart-delay=100ms",
-				"managed-processes.services.crashing.max-restarts=1",
-				"managed-processes.services.crashing.wait-for-ready=false",
-				"management.endpoints.web.exposure.include=services,health,processes",
-				"management.endpoint.services.access=unrestricted", "management.endpoint.health.show-details=always" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = { "managed-processes.subreaper=false",
+		"managed-processes.services.worker.readiness.log-line=worker up",
+		"managed-processes.services.worker.output=capture", "managed-processes.services.job.command=sh,-c,exit 0",
+		"managed-processes.services.job.restart=never", "managed-processes.services.job.depends-on=worker",
+		"managed-processes.services.crashing.command=sh,-c,echo crashing; exit 3",
+		"managed-processes.services.crashing.restart-delay=100ms", "managed-processes.services.crashing.max-restarts=1",
+		"managed-processes.services.crashing.wait-for-ready=false",
+		"management.endpoints.web.exposure.include=services,health,processes",
+		"management.endpoint.services.access=unrestricted", "management.endpoint.health.show-details=always" })
 class ServicesEndpointWebIntegrationTests {
 
 	static final String MARKER = TestProcesses.marker();
@@ -98,7 +96,8 @@ class ServicesEndpointWebIntegrationTests {
 		assertThat(JsonPath.<List<String>>read(body, "$.services[" + w + "].command")).containsExactly("sh", "******",
 				"******", "******");
 		assertThat(body).doesNotContain("hunter2");
-		assertThat(JsonPath.<String>read(body, "$.services[" + w + "].readiness.probe")).isEqualTo("log-line worker up");
+		assertThat(JsonPath.<String>read(body, "$.services[" + w + "].readiness.probe"))
+			.isEqualTo("log-line worker up");
 		assertThat(JsonPath.<String>read(body, "$.services[" + w + "].readiness.lastSuccess")).isNotNull();
 		assertThat(JsonPath.<List<String>>read(body, "$.services[" + w + "].outputTail")).contains("worker up");
 		assertThat(JsonPath.<String>read(body, "$.services[" + j + "].state")).isEqualTo("COMPLETED");
@@ -121,8 +120,10 @@ class ServicesEndpointWebIntegrationTests {
 			.until(() -> this.services.find("worker").orElseThrow().state() == ServiceState.READY);
 		long pid = this.services.find("worker").orElseThrow().pid().orElseThrow();
 		String body = get("/actuator/processes").body();
-		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid == " + pid + ")].service")).containsExactly("worker");
-		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid != " + pid + ")].service")).doesNotContain("worker");
+		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid == " + pid + ")].service"))
+			.containsExactly("worker");
+		assertThat(JsonPath.<List<Object>>read(body, "$.live[?(@.pid != " + pid + ")].service"))
+			.doesNotContain("worker");
 		assertThat(JsonPath.<String>read(get("/actuator/processes/" + pid).body(), "$.service")).isEqualTo("worker");
 	}
 
@@ -133,12 +134,15 @@ class ServicesEndpointWebIntegrationTests {
 		String health = get("/actuator/health").body();
 		assertThat(JsonPath.<String>read(health, "$.components.services.components.worker.status")).isEqualTo("UP");
 		assertThat(JsonPath.<String>read(health, "$.components.services.components.job.status")).isEqualTo("UP");
-		assertThat(JsonPath.<String>read(health, "$.components.services.components.crashing.status"))
-			.isEqualTo("DOWN");
+		assertThat(JsonPath.<String>read(health, "$.components.services.components.crashing.status")).isEqualTo("DOWN");
 		assertThat(JsonPath.<String>read(health, "$.components.services.status")).isEqualTo("DOWN");
-		assertThat(this.meterRegistry.get("managed.services.restarts").tag("service", "crashing").functionCounter()
+		assertThat(this.meterRegistry.get("managed.services.restarts")
+			.tag("service", "crashing")
+			.functionCounter()
 			.count()).isEqualTo(1);
-		assertThat(this.meterRegistry.get("managed.services.state").tag("service", "worker").tag("state", "READY")
+		assertThat(this.meterRegistry.get("managed.services.state")
+			.tag("service", "worker")
+			.tag("state", "READY")
 			.gauge()
 			.value()).isEqualTo(1);
 		await().atMost(Duration.ofSeconds(30))

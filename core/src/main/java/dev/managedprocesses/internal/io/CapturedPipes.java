@@ -4,14 +4,16 @@ import java.io.File;
 import java.io.IOException;
 
 /**
- * The pipes of one process whose output the engine reads, owned by us rather than by the JDK and without
- * reflection into it: {@code pipe2(O_CLOEXEC | O_NONBLOCK)} makes the pipe, the JDK is handed its write end as
- * {@code redirectOutput(new File("/proc/self/fd/<write end>"))} (opening that path reopens the pipe, as a
- * fresh blocking write end for the child), and once {@code start()} returns our write end is closed, so end
- * of file arrives when the child and whatever inherited its output close theirs. The JDK still spawns and
- * still reaps. Use: {@link #open}, {@link #redirect}, {@code start()}, then {@link #started} (or
- * {@link #close} when the start failed), then hand the read ends to an {@link IoLoop} or a {@link PollWaiter},
- * which own and close them from then on.
+ * The pipes of one process whose output the engine reads, owned by us rather than by the
+ * JDK and without reflection into it: {@code pipe2(O_CLOEXEC | O_NONBLOCK)} makes the
+ * pipe, the JDK is handed its write end as
+ * {@code redirectOutput(new File("/proc/self/fd/<write end>"))} (opening that path
+ * reopens the pipe, as a fresh blocking write end for the child), and once
+ * {@code start()} returns our write end is closed, so end of file arrives when the child
+ * and whatever inherited its output close theirs. The JDK still spawns and still reaps.
+ * Use: {@link #open}, {@link #redirect}, {@code start()}, then {@link #started} (or
+ * {@link #close} when the start failed), then hand the read ends to an {@link IoLoop} or
+ * a {@link PollWaiter}, which own and close them from then on.
  */
 public final class CapturedPipes {
 
@@ -100,7 +102,10 @@ public final class CapturedPipes {
 		return builder;
 	}
 
-	/** Closes our write ends: call once {@code start()} returned, so end of file can arrive. */
+	/**
+	 * Closes our write ends: call once {@code start()} returned, so end of file can
+	 * arrive.
+	 */
 	public void started() {
 		this.stdoutWrite = closeQuietly(this.stdoutWrite);
 		this.stderrWrite = closeQuietly(this.stderrWrite);
@@ -122,7 +127,10 @@ public final class CapturedPipes {
 		return this.stderrRead;
 	}
 
-	/** Closes every end still open: for a start that failed, before the read ends were handed on. */
+	/**
+	 * Closes every end still open: for a start that failed, before the read ends were
+	 * handed on.
+	 */
 	public void close() {
 		started();
 		this.stdoutRead = closeQuietly(this.stdoutRead);
@@ -137,12 +145,13 @@ public final class CapturedPipes {
 	}
 
 	/**
-	 * Opens a pidfd for a process just started, or tells that it already exited: when the process is still
-	 * alive after {@code pidfd_open}, the JDK has not reaped it, so the pid cannot have been reused and the
-	 * pidfd is the child's.
+	 * Opens a pidfd for a process just started, or tells that it already exited: when the
+	 * process is still alive after {@code pidfd_open}, the JDK has not reaped it, so the
+	 * pid cannot have been reused and the pidfd is the child's.
 	 * @param process the process
-	 * @return the pidfd; {@code -1} when the process already exited; {@code -2} when the kernel has no pidfds
-	 * (before 5.3): then the caller reports the exit itself ({@link IoLoop.Registration#exited()})
+	 * @return the pidfd; {@code -1} when the process already exited; {@code -2} when the
+	 * kernel has no pidfds (before 5.3): then the caller reports the exit itself
+	 * ({@link IoLoop.Registration#exited()})
 	 */
 	public static int pidfd(Process process) {
 		int pidfd = LinuxIo.pidfdOpen(process.pid());

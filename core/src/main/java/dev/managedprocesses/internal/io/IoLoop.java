@@ -15,16 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * One daemon thread for a whole factory that waits with epoll on every captured pipe and on a pidfd per
- * running process: output is read when it arrives, an exit is seen when it happens, nothing polls and no
- * thread is spent per process.
+ * One daemon thread for a whole factory that waits with epoll on every captured pipe and
+ * on a pidfd per running process: output is read when it arrives, an exit is seen when it
+ * happens, nothing polls and no thread is spent per process.
  * <p>
- * When a process exits, what it wrote is already in its pipes: the loop reads until they are empty, then
- * closes its read ends and completes, even when a grandchild still holds a write end (a grandchild flooding
- * the pipe is cut off after {@link #AFTER_EXIT_NANOS}). Sinks run on the loop thread and must not block;
- * completion callbacks run on the executor given at construction, never on the loop thread.
+ * When a process exits, what it wrote is already in its pipes: the loop reads until they
+ * are empty, then closes its read ends and completes, even when a grandchild still holds
+ * a write end (a grandchild flooding the pipe is cut off after
+ * {@link #AFTER_EXIT_NANOS}). Sinks run on the loop thread and must not block; completion
+ * callbacks run on the executor given at construction, never on the loop thread.
  * <p>
- * All state is owned by the loop thread: {@link #register} only queues and wakes it through an eventfd.
+ * All state is owned by the loop thread: {@link #register} only queues and wakes it
+ * through an eventfd.
  */
 public final class IoLoop implements AutoCloseable {
 
@@ -52,7 +54,10 @@ public final class IoLoop implements AutoCloseable {
 
 	private final long controlAddress = LinuxIo.address(this.control);
 
-	/** The constant 8-byte 1 every wake-up writes to the eventfd (never changes, so writers need no lock). */
+	/**
+	 * The constant 8-byte 1 every wake-up writes to the eventfd (never changes, so
+	 * writers need no lock).
+	 */
 	private final ByteBuffer one = LinuxIo.allocate(8).putLong(0, 1);
 
 	private final long oneAddress = LinuxIo.address(this.one);
@@ -67,7 +72,9 @@ public final class IoLoop implements AutoCloseable {
 
 	private final Thread thread;
 
-	/** What each descriptor the loop waits on belongs to, indexed by descriptor number. */
+	/**
+	 * What each descriptor the loop waits on belongs to, indexed by descriptor number.
+	 */
 	private Object[] owners = new Object[1024];
 
 	private final Set<Registration> live = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -106,16 +113,18 @@ public final class IoLoop implements AutoCloseable {
 	}
 
 	/**
-	 * Hands a started process's read ends and pidfd to the loop, which owns and closes them from now on.
+	 * Hands a started process's read ends and pidfd to the loop, which owns and closes
+	 * them from now on.
 	 * @param pid the process id, for messages
-	 * @param pidfd from {@link CapturedPipes#pidfd}: a pidfd, {@code -1} when the process already exited, or
-	 * {@code -2} when the kernel has none: then call {@link Registration#exited()} when the process exits
+	 * @param pidfd from {@link CapturedPipes#pidfd}: a pidfd, {@code -1} when the process
+	 * already exited, or {@code -2} when the kernel has none: then call
+	 * {@link Registration#exited()} when the process exits
 	 * @param stdout the stdout read end, or -1
 	 * @param stdoutSink its sink, or {@code null} to discard
 	 * @param stderr the stderr read end, or -1
 	 * @param stderrSink its sink, or {@code null} to discard
-	 * @param onDrained called once on the callback executor when the process exited and its output is read
-	 * and closed, with the first read or sink failure, or {@code null}
+	 * @param onDrained called once on the callback executor when the process exited and
+	 * its output is read and closed, with the first read or sink failure, or {@code null}
 	 * @return the registration
 	 */
 	public Registration register(long pid, int pidfd, int stdout, OutputSink stdoutSink, int stderr,
@@ -152,8 +161,9 @@ public final class IoLoop implements AutoCloseable {
 	}
 
 	/**
-	 * Ends the loop: every registration still open has its read ends closed, its sinks ended and its
-	 * completion called with a failure; the thread ends; epoll and eventfd are closed.
+	 * Ends the loop: every registration still open has its read ends closed, its sinks
+	 * ended and its completion called with a failure; the thread ends; epoll and eventfd
+	 * are closed.
 	 */
 	@Override
 	public void close() {
@@ -169,10 +179,14 @@ public final class IoLoop implements AutoCloseable {
 		}
 	}
 
-	/** Wakes the loop unless a wake-up is already on its way: one eventfd write per batch of requests. */
+	/**
+	 * Wakes the loop unless a wake-up is already on its way: one eventfd write per batch
+	 * of requests.
+	 */
 	private void wake() {
 		if (this.wakePending.compareAndSet(false, true)) {
-			// under the lock that closing takes: a write after close could hit a reused descriptor number
+			// under the lock that closing takes: a write after close could hit a reused
+			// descriptor number
 			synchronized (this.one) {
 				if (!this.descriptorsClosed) {
 					LinuxIo.write(this.wakeFd, this.oneAddress, 8);
@@ -257,7 +271,9 @@ public final class IoLoop implements AutoCloseable {
 		this.owners[fd] = owner;
 	}
 
-	/** One process followed by the loop. Its fields are touched by the loop thread only. */
+	/**
+	 * One process followed by the loop. Its fields are touched by the loop thread only.
+	 */
 	public final class Registration {
 
 		private final long pid;
@@ -292,8 +308,8 @@ public final class IoLoop implements AutoCloseable {
 		}
 
 		/**
-		 * Reports the exit of a process registered without a pidfd (kernels before 5.3), e.g. from
-		 * {@code Process.onExit()}. Harmless otherwise.
+		 * Reports the exit of a process registered without a pidfd (kernels before 5.3),
+		 * e.g. from {@code Process.onExit()}. Harmless otherwise.
 		 */
 		public void exited() {
 			if (!this.exitReported) {
@@ -366,7 +382,8 @@ public final class IoLoop implements AutoCloseable {
 			}
 			while (reader.open() && reader.drain(IoLoop.this.buffer, FAIR_SHARE) == PipeReader.MORE
 					&& System.nanoTime() - deadline < 0) {
-				// keep going: what the process wrote before it exited is still coming out of the pipe
+				// keep going: what the process wrote before it exited is still coming out
+				// of the pipe
 			}
 		}
 
@@ -400,7 +417,10 @@ public final class IoLoop implements AutoCloseable {
 			return (failure != null) ? failure : reader.failure();
 		}
 
-		/** Closes everything without the loop, for a registration the closed loop never took. */
+		/**
+		 * Closes everything without the loop, for a registration the closed loop never
+		 * took.
+		 */
 		private void abandon() {
 			this.done = true;
 			if (this.stdout != null) {

@@ -9,13 +9,15 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 
 /**
- * The few libc calls of the event-driven output engine, bound with JNA direct mapping ({@code Native.register}):
- * a direct call costs a plain JNI transition, where a {@code Library} interface proxy pays reflection and
- * argument boxing on every call (measured in docs/io-engine.md). Pointers are passed as raw addresses of
- * direct buffers the callers own, so no call allocates.
+ * The few libc calls of the event-driven output engine, bound with JNA direct mapping
+ * ({@code Native.register}): a direct call costs a plain JNI transition, where a
+ * {@code Library} interface proxy pays reflection and argument boxing on every call
+ * (measured in docs/io-engine.md). Pointers are passed as raw addresses of direct buffers
+ * the callers own, so no call allocates.
  * <p>
- * Every call returns -1 on failure and leaves errno in {@link #errno()}; none throws. EINTR and EAGAIN are
- * handled by the callers, which know whether to retry or to go back to waiting.
+ * Every call returns -1 on failure and leaves errno in {@link #errno()}; none throws.
+ * EINTR and EAGAIN are handled by the callers, which know whether to retry or to go back
+ * to waiting.
  */
 final class LinuxIo {
 
@@ -57,12 +59,15 @@ final class LinuxIo {
 
 	static final int ENOSYS = 38;
 
-	/** {@code pidfd_open} is 434 in the generic syscall table (aarch64) and on x86_64 alike, since Linux 5.3. */
+	/**
+	 * {@code pidfd_open} is 434 in the generic syscall table (aarch64) and on x86_64
+	 * alike, since Linux 5.3.
+	 */
 	static final long SYS_PIDFD_OPEN = 434;
 
 	/**
-	 * {@code struct epoll_event} is packed on x86_64 (4 bytes of events, then 8 bytes of data: 12 bytes) and
-	 * naturally aligned elsewhere (data at offset 8: 16 bytes).
+	 * {@code struct epoll_event} is packed on x86_64 (4 bytes of events, then 8 bytes of
+	 * data: 12 bytes) and naturally aligned elsewhere (data at offset 8: 16 bytes).
 	 */
 	static final int EPOLL_EVENT_SIZE = (Platform.isIntel() && Platform.is64Bit()) ? 12 : 16;
 
@@ -134,7 +139,8 @@ final class LinuxIo {
 
 	/**
 	 * {@code pidfd_open(pid, 0)}.
-	 * @return the pidfd, or -1 with errno set (ESRCH: gone; ENOSYS: kernel older than 5.3)
+	 * @return the pidfd, or -1 with errno set (ESRCH: gone; ENOSYS: kernel older than
+	 * 5.3)
 	 */
 	static int pidfdOpen(long pid) {
 		return (int) syscall(SYS_PIDFD_OPEN, pid, 0L);

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 import dev.managedprocesses.internal.OutputCapture;
 
 /**
- * The sinks the starter needs: a bounded capture (runs on the reading thread, never blocks), lines for a user
- * callback (cut on the reading thread, delivered in order on an executor, so a slow callback never stalls the
- * I/O thread), and a tee.
+ * The sinks the starter needs: a bounded capture (runs on the reading thread, never
+ * blocks), lines for a user callback (cut on the reading thread, delivered in order on an
+ * executor, so a slow callback never stalls the I/O thread), and a tee.
  */
 public final class OutputSinks {
 
@@ -40,9 +40,10 @@ public final class OutputSinks {
 	}
 
 	/**
-	 * Cuts the stream into lines and hands each, in order, to {@code callback} on {@code executor}. A line
-	 * longer than 64 KiB is passed on in pieces; a last line without a newline is passed on at the end; a
-	 * trailing {@code \r} is dropped. A callback that throws is switched off and {@code onFailure} is told.
+	 * Cuts the stream into lines and hands each, in order, to {@code callback} on
+	 * {@code executor}. A line longer than 64 KiB is passed on in pieces; a last line
+	 * without a newline is passed on at the end; a trailing {@code \r} is dropped. A
+	 * callback that throws is switched off and {@code onFailure} is told.
 	 * @param charset the charset of the lines
 	 * @param callback the user's line callback
 	 * @param executor where the callback runs (never the I/O thread)
@@ -55,13 +56,14 @@ public final class OutputSinks {
 	}
 
 	/**
-	 * As {@link #lines(Charset, Consumer, Executor, Consumer)}, and tells when the last line was delivered.
+	 * As {@link #lines(Charset, Consumer, Executor, Consumer)}, and tells when the last
+	 * line was delivered.
 	 * @param charset the charset of the lines
 	 * @param callback the user's line callback
 	 * @param executor where the callback runs (never the I/O thread)
 	 * @param onFailure told once when the callback throws
-	 * @param delivered run on the executor once the sink ended and every line before was handed to the
-	 * callback (or dropped after it failed), or {@code null}
+	 * @param delivered run on the executor once the sink ended and every line before was
+	 * handed to the callback (or dropped after it failed), or {@code null}
 	 * @return the sink
 	 */
 	public static OutputSink lines(Charset charset, Consumer<String> callback, Executor executor,
@@ -93,7 +95,10 @@ public final class OutputSinks {
 		};
 	}
 
-	/** Cuts lines on the reading thread; the decoding and the callback happen on the executor. */
+	/**
+	 * Cuts lines on the reading thread; the decoding and the callback happen on the
+	 * executor.
+	 */
 	private static final class LineSink implements OutputSink {
 
 		private static final int MAX_LINE = 64 * 1024;
@@ -134,7 +139,8 @@ public final class OutputSinks {
 				int room = MAX_LINE - this.length;
 				int chunk = Math.min(room, count);
 				if (this.length + chunk > this.buffer.length) {
-					this.buffer = Arrays.copyOf(this.buffer, Math.min(MAX_LINE, Math.max(this.length + chunk, Math.max(128, this.buffer.length * 2))));
+					this.buffer = Arrays.copyOf(this.buffer,
+							Math.min(MAX_LINE, Math.max(this.length + chunk, Math.max(128, this.buffer.length * 2))));
 				}
 				System.arraycopy(bytes, offset, this.buffer, this.length, chunk);
 				this.length += chunk;
@@ -164,8 +170,8 @@ public final class OutputSinks {
 	}
 
 	/**
-	 * Runs a callback for each line, in order, one at a time, on an executor: a queue drained by at most one
-	 * task at a time. The reading thread only enqueues.
+	 * Runs a callback for each line, in order, one at a time, on an executor: a queue
+	 * drained by at most one task at a time. The reading thread only enqueues.
 	 */
 	private static final class SerialDelivery implements Runnable {
 
@@ -193,7 +199,10 @@ public final class OutputSinks {
 			this.delivered = delivered;
 		}
 
-		/** After the last line: tells {@code delivered} once every line before it went out. */
+		/**
+		 * After the last line: tells {@code delivered} once every line before it went
+		 * out.
+		 */
 		void end() {
 			if (this.delivered != null) {
 				enqueue(END);

@@ -1,9 +1,9 @@
 package dev.managedprocesses.internal.io;
 
 /**
- * Reads one non-blocking pipe read end into its sink. Owns the descriptor: closes it at end of file or when
- * told to finish. A sink that throws is dropped and its failure kept; reading goes on so the child never
- * blocks on a full pipe.
+ * Reads one non-blocking pipe read end into its sink. Owns the descriptor: closes it at
+ * end of file or when told to finish. A sink that throws is dropped and its failure kept;
+ * reading goes on so the child never blocks on a full pipe.
  */
 final class PipeReader {
 
@@ -40,8 +40,9 @@ final class PipeReader {
 	}
 
 	/**
-	 * Reads until the pipe is empty ({@link #EMPTY}), at end of file ({@link #CLOSED}, descriptor closed and
-	 * sink ended), or {@code maxBytes} were read ({@link #MORE}: the caller gives other pipes a turn).
+	 * Reads until the pipe is empty ({@link #EMPTY}), at end of file ({@link #CLOSED},
+	 * descriptor closed and sink ended), or {@code maxBytes} were read ({@link #MORE}:
+	 * the caller gives other pipes a turn).
 	 */
 	int drain(ReadBuffer buffer, long maxBytes) {
 		long total = 0;
@@ -63,8 +64,10 @@ final class PipeReader {
 					return MORE;
 				}
 				if (count < ReadBuffer.SIZE) {
-					// a pipe read returns less than asked only when it emptied the pipe: skip the read that
-					// would just say EAGAIN and go back to waiting (poll and epoll are level-triggered)
+					// a pipe read returns less than asked only when it emptied the pipe:
+					// skip the read that
+					// would just say EAGAIN and go back to waiting (poll and epoll are
+					// level-triggered)
 					return EMPTY;
 				}
 			}
@@ -79,7 +82,8 @@ final class PipeReader {
 				}
 				if (errno != LinuxIo.EINTR) {
 					if (this.failure == null) {
-						this.failure = new java.io.IOException("read from pipe " + this.fd + " failed with errno " + errno);
+						this.failure = new java.io.IOException(
+								"read from pipe " + this.fd + " failed with errno " + errno);
 					}
 					finish();
 					return CLOSED;
@@ -89,7 +93,10 @@ final class PipeReader {
 		return CLOSED;
 	}
 
-	/** Closes the read end (a grandchild may still hold the write end: that no longer matters) and ends the sink. */
+	/**
+	 * Closes the read end (a grandchild may still hold the write end: that no longer
+	 * matters) and ends the sink.
+	 */
 	void finish() {
 		if (!this.open) {
 			return;

@@ -4,19 +4,21 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for one process in the calling thread with {@code poll()} on its own pipes and pidfd, draining into
- * the same sinks as the {@link IoLoop}: a synchronous run costs no thread and no thread switch. It ends by the
- * same rule: once the process exited, what is in the pipes is read, the read ends are closed and the wait
- * returns, even when a grandchild still holds a pipe.
+ * Waits for one process in the calling thread with {@code poll()} on its own pipes and
+ * pidfd, draining into the same sinks as the {@link IoLoop}: a synchronous run costs no
+ * thread and no thread switch. It ends by the same rule: once the process exited, what is
+ * in the pipes is read, the read ends are closed and the wait returns, even when a
+ * grandchild still holds a pipe.
  * <p>
- * Not thread safe: one thread waits. The waiter owns the descriptors given to it; {@link #close()} releases
- * whatever is still open (for a run abandoned midway).
+ * Not thread safe: one thread waits. The waiter owns the descriptors given to it;
+ * {@link #close()} releases whatever is still open (for a run abandoned midway).
  */
 public final class PollWaiter implements AutoCloseable {
 
 	/**
-	 * A native {@code poll()} does not see {@link Thread#interrupt()}: it wakes this often to look, which
-	 * costs nothing measurable and keeps {@link #await} interruptible.
+	 * A native {@code poll()} does not see {@link Thread#interrupt()}: it wakes this
+	 * often to look, which costs nothing measurable and keeps {@link #await}
+	 * interruptible.
 	 */
 	private static final int INTERRUPT_CHECK_MILLIS = 100;
 
@@ -32,8 +34,9 @@ public final class PollWaiter implements AutoCloseable {
 
 	/**
 	 * Creates a waiter that owns the given descriptors.
-	 * @param pidfd from {@link CapturedPipes#pidfd}: a pidfd, or {@code -1} when the process already exited
-	 * ({@code -2}, no pidfd support, is not accepted: use {@link IoLoop} or the portable pump there)
+	 * @param pidfd from {@link CapturedPipes#pidfd}: a pidfd, or {@code -1} when the
+	 * process already exited ({@code -2}, no pidfd support, is not accepted: use
+	 * {@link IoLoop} or the portable pump there)
 	 * @param stdout the stdout read end, or -1
 	 * @param stdoutSink its sink, or {@code null} to discard
 	 * @param stderr the stderr read end, or -1
@@ -50,11 +53,14 @@ public final class PollWaiter implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the process exited and its output is read and closed, or the timeout passed.
+	 * Waits until the process exited and its output is read and closed, or the timeout
+	 * passed.
 	 * @param timeout how long at most; negative waits without limit
 	 * @param unit the unit of the timeout
-	 * @return {@code true} when done, {@code false} when the timeout passed first (call again to go on)
-	 * @throws InterruptedException when the thread is interrupted; the waiter can be awaited again
+	 * @return {@code true} when done, {@code false} when the timeout passed first (call
+	 * again to go on)
+	 * @throws InterruptedException when the thread is interrupted; the waiter can be
+	 * awaited again
 	 */
 	public boolean await(long timeout, TimeUnit unit) throws InterruptedException {
 		if (this.done) {
@@ -76,7 +82,8 @@ public final class PollWaiter implements AutoCloseable {
 				if (left <= 0) {
 					return false;
 				}
-				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS,
+						Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
 				int n = LinuxIo.poll(buffer.pollfdsAddress, count, millis);
 				if (n < 0) {
 					int errno = LinuxIo.errno();
@@ -111,9 +118,9 @@ public final class PollWaiter implements AutoCloseable {
 	}
 
 	/**
-	 * Hands what is still open to the I/O loop, for a run whose caller stops waiting (timed out and went on
-	 * asynchronously, or interrupted): the same sinks carry on from where they are. The waiter is done
-	 * afterwards.
+	 * Hands what is still open to the I/O loop, for a run whose caller stops waiting
+	 * (timed out and went on asynchronously, or interrupted): the same sinks carry on
+	 * from where they are. The waiter is done afterwards.
 	 * @param loop the loop
 	 * @param pid the process id, for messages
 	 * @param onDrained as for {@link IoLoop#register}
@@ -126,9 +133,8 @@ public final class PollWaiter implements AutoCloseable {
 		this.done = true;
 		boolean outOpen = this.stdout != null && this.stdout.open();
 		boolean errOpen = this.stderr != null && this.stderr.open();
-		return loop.register(pid, this.pidfd, outOpen ? this.stdout.fd : -1,
-				outOpen ? this.stdout.sink() : null, errOpen ? this.stderr.fd : -1, errOpen ? this.stderr.sink() : null,
-				onDrained);
+		return loop.register(pid, this.pidfd, outOpen ? this.stdout.fd : -1, outOpen ? this.stdout.sink() : null,
+				errOpen ? this.stderr.fd : -1, errOpen ? this.stderr.sink() : null, onDrained);
 	}
 
 	/**

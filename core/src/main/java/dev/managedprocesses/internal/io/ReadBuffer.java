@@ -5,8 +5,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A native buffer that {@code read(2)} fills and the heap array the sinks get, reused: the I/O thread owns
- * one for its life, synchronous runs borrow one from a small pool so a run allocates nothing.
+ * A native buffer that {@code read(2)} fills and the heap array the sinks get, reused:
+ * the I/O thread owns one for its life, synchronous runs borrow one from a small pool so
+ * a run allocates nothing.
  */
 final class ReadBuffer {
 
@@ -24,7 +25,10 @@ final class ReadBuffer {
 
 	final byte[] heap = new byte[SIZE];
 
-	/** Room for the {@code struct pollfd}s of a {@link PollWaiter} (3 at most), so a run allocates none. */
+	/**
+	 * Room for the {@code struct pollfd}s of a {@link PollWaiter} (3 at most), so a run
+	 * allocates none.
+	 */
 	final ByteBuffer pollfds = LinuxIo.allocate(4 * LinuxIo.POLLFD_SIZE);
 
 	final long pollfdsAddress = LinuxIo.address(this.pollfds);

@@ -28,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The event-driven engine with real {@code sh} children: the pipe handed to the JDK through
- * {@code /proc/self/fd}, the epoll loop and the synchronous poll waiter.
+ * The event-driven engine with real {@code sh} children: the pipe handed to the JDK
+ * through {@code /proc/self/fd}, the epoll loop and the synchronous poll waiter.
  */
 class IoEngineTests {
 
@@ -167,10 +167,12 @@ class IoEngineTests {
 				drained.add(start("echo started" + i + "; exec sleep " + this.marker, false).register(loop, out, null));
 			}
 			await().atMost(Duration.ofSeconds(60)).until(() -> TestProcesses.alive(this.marker).size() == count);
-			await().atMost(Duration.ofSeconds(30)).until(() -> outputs.stream().allMatch((out) -> out.text().startsWith("started")));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> outputs.stream().allMatch((out) -> out.text().startsWith("started")));
 			assertThat(loop.size()).isEqualTo(count);
 			assertThat(drained).noneMatch(CompletableFuture::isDone);
-			assertThat(Thread.activeCount() - threadsBefore).as("one loop thread, no thread per process").isLessThanOrEqualTo(1 + 2);
+			assertThat(Thread.activeCount() - threadsBefore).as("one loop thread, no thread per process")
+				.isLessThanOrEqualTo(1 + 2);
 			this.started.forEach(Process::destroy);
 			CompletableFuture.allOf(drained.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 			for (int i = 0; i < count; i++) {
@@ -188,9 +190,11 @@ class IoEngineTests {
 		long before = TestProcesses.openFileDescriptors();
 		IoLoop loop = new IoLoop("managed-processes-io-test", this.callbacks);
 		for (int i = 0; i < 30; i++) {
-			assertThat(start("echo hi; echo err >&2", true).register(loop, new Bytes(), new Bytes()).get(30, TimeUnit.SECONDS)).isNull();
+			assertThat(start("echo hi; echo err >&2", true).register(loop, new Bytes(), new Bytes())
+				.get(30, TimeUnit.SECONDS)).isNull();
 		}
-		// a process still running when the loop closes: its descriptors go too, its completion says why
+		// a process still running when the loop closes: its descriptors go too, its
+		// completion says why
 		Child running = start("exec sleep " + this.marker, true);
 		CompletableFuture<Throwable> abandoned = running.register(loop, new Bytes(), new Bytes());
 		await().atMost(Duration.ofSeconds(10)).until(() -> loop.size() == 1);
@@ -251,7 +255,8 @@ class IoEngineTests {
 				release.join();
 				threads.add(Thread.currentThread().getName());
 				lines.add(line);
-			}, this.callbacks, (ex) -> { });
+			}, this.callbacks, (ex) -> {
+			});
 			CompletableFuture<Throwable> slowDone = start("echo a; echo b; printf c", false).register(loop, slow, null);
 			// another process completes while the first one's callback is stuck
 			Bytes other = new Bytes();

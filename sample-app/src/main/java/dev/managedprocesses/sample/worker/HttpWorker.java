@@ -15,12 +15,15 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A tiny HTTP worker run as a supervised service by the sample, with nothing but the JDK: its single class
- * file is copied out of the application and started with the application's own {@code java}, so it runs
- * from an IDE, a fat jar or a JRE-only container alike. No nested classes on purpose (one class file).
+ * A tiny HTTP worker run as a supervised service by the sample, with nothing but the JDK:
+ * its single class file is copied out of the application and started with the
+ * application's own {@code java}, so it runs from an IDE, a fat jar or a JRE-only
+ * container alike. No nested classes on purpose (one class file).
  * <ul>
- * <li>{@code serve <port>}: {@code /health} answers 200, {@code /work?n=N} counts the primes below N.</li>
- * <li>{@code fetch <url>}: prints the body of a GET and exits 0 on a 200 (the sample's dependent job).</li>
+ * <li>{@code serve <port>}: {@code /health} answers 200, {@code /work?n=N} counts the
+ * primes below N.</li>
+ * <li>{@code fetch <url>}: prints the body of a GET and exits 0 on a 200 (the sample's
+ * dependent job).</li>
  * </ul>
  */
 public final class HttpWorker {
