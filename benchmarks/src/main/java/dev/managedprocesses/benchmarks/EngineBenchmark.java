@@ -35,7 +35,7 @@ public class EngineBenchmark {
 
 	private static final List<String> SEQ = List.of("seq", "1", "20000");
 
-	@Param({ "raw", "raw-reader-thread", "engine-poll", "engine-loop", "managed-run", "managed-start" })
+	@Param({ "raw", "raw-reader-thread", "managed-run", "managed-start" })
 	public String path;
 
 	private Library runner;
@@ -45,8 +45,6 @@ public class EngineBenchmark {
 		this.runner = switch (this.path) {
 			case "raw" -> new RawProcessBuilder();
 			case "raw-reader-thread" -> new RawReaderThread();
-			case "engine-poll" -> new EngineDirect(EngineDirect.Mode.POLL);
-			case "engine-loop" -> new EngineDirect(EngineDirect.Mode.LOOP);
 			// the integrated path: the factory with its default capture, run() (poll in
 			// the caller) and
 			// start() + await() (the factory's I/O loop)

@@ -480,14 +480,15 @@ final class Scenarios {
 	}
 
 	/**
-	 * 10. The event-driven engine alone, before it is wired into the factory: spawn and
-	 * capture through pipes owned via {@code /proc/self/fd} against raw
-	 * {@link ProcessBuilder}, libraries taking turns.
+	 * 10. The event-driven engine through the factory's public API: spawn and capture
+	 * with {@code run()} (poll in the caller) and {@code start()} (the I/O loop) against
+	 * raw {@link ProcessBuilder} with and without a reader thread, taking turns.
 	 */
 	Table engineCapture() throws Exception {
-		List<Supplier<Library>> paths = List.of(RawProcessBuilder::new, RawReaderThread::new,
-				() -> new EngineDirect(EngineDirect.Mode.POLL), () -> new EngineDirect(EngineDirect.Mode.LOOP),
-				ManagedProcesses::new, ManagedProcesses::viaStart);
+		// the factory's public API only: run() polls in the caller, start() + await()
+		// goes through the I/O loop
+		List<Supplier<Library>> paths = List.of(RawProcessBuilder::new, RawReaderThread::new, ManagedProcesses::new,
+				ManagedProcesses::viaStart);
 		// CPU time of this JVM per process: unlike throughput, it hardly moves with the
 		// machine's load
 		Map<String, List<Double>> cpu = new LinkedHashMap<>();
