@@ -116,14 +116,18 @@ class ServiceOrderTests {
 						.dependsOn("db")
 						.gracePeriod(Duration.ofMillis(1500))
 						.build(),
-					ServiceDefinition.builder("interrupted")
-						.command(support.sh("trap 'echo got INT; touch " + appStopped + "; exit 0' INT; "
+					ServiceDefinition.builder("signalled")
+						// USR1, not INT: a shell cannot trap a signal ignored on entry,
+						// and a
+						// non-interactive parent shell starts background jobs with INT
+						// ignored
+						.command(support.sh("trap 'echo got USR1; touch " + appStopped + "; exit 0' USR1; "
 								+ "while true; do sleep 0.1; done"))
-						.stopSignal("SIGINT")
+						.stopSignal("USR1")
 						.output(ServiceOutput.CAPTURE)
 						.build());
 			services.startAll();
-			services.awaitReady(List.of("db", "app", "interrupted"), Duration.ofSeconds(30));
+			services.awaitReady(List.of("db", "app", "signalled"), Duration.ofSeconds(30));
 			await().until(() -> support.alive().size() >= 4);
 			long before = System.nanoTime();
 			Instant wallBefore = Instant.now();
@@ -134,9 +138,9 @@ class ServiceOrderTests {
 			long sinceStop = (dbStoppedAt / 1_000_000) - wallBefore.toEpochMilli();
 			assertThat(sinceStop).as("db asked to stop after app's grace").isGreaterThanOrEqualTo(1400);
 			assertThat(support.alive()).isEmpty();
-			ManagedService interrupted = services.find("interrupted").orElseThrow();
+			ManagedService signalled = services.find("signalled").orElseThrow();
 			assertThat(appStopped).exists();
-			assertThat(interrupted.lastExit().orElseThrow().exitCode()).isZero();
+			assertThat(signalled.lastExit().orElseThrow().exitCode()).isZero();
 			assertThat(services.services()).allMatch((service) -> service.state() == ServiceState.STOPPED);
 			assertThat(services.find("app").orElseThrow().lastExit().orElseThrow().killed()).isTrue();
 		}
