@@ -205,7 +205,16 @@ class ProcessesEndpointWebIntegrationTests {
 	void metersCountProcesses() throws Exception {
 		double startedBefore = this.meterRegistry.get("managed.processes.started").counter().count();
 		this.factory.command("sh", "-c", "exit 3").name("metered").run();
-		assertThat(this.meterRegistry.get("managed.processes.started").counter().count()).isEqualTo(startedBefore + 1);
+		// listeners (and so the meters) hear of it on the callback executor, after run()
+		// returned
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			assertThat(this.meterRegistry.get("managed.processes.started").counter().count())
+				.isEqualTo(startedBefore + 1);
+			assertThat(this.meterRegistry.find("managed.processes.duration")
+				.tag("name", "metered")
+				.tag("outcome", "EXITED")
+				.timer()).isNotNull();
+		});
 		assertThat(this.meterRegistry.get("managed.processes.duration")
 			.tag("name", "metered")
 			.tag("outcome", "EXITED")
