@@ -509,7 +509,7 @@ final class Scenarios {
 			return runs / seconds(start);
 		});
 		Table table = new Table(
-				"10. Engine alone and in the factory: spawn and capture `seq 1 20000` (pipes via /proc/self/fd)",
+				"10. The engine through the factory: spawn and capture `seq 1 20000` (pipes via /proc/self/fd)",
 				"library", "processes/s (median)", "ratio to raw ProcessBuilder", "JVM CPU per process (µs, median)",
 				"rounds");
 		Map<String, Double> medians = new LinkedHashMap<>();
@@ -517,8 +517,8 @@ final class Scenarios {
 		double raw = medians.get("raw ProcessBuilder");
 		medians.forEach((name, median) -> table.row(name, median, median / raw, Stats.of(cpu.get(name)).median(),
 				Stats.of(rates.get(name)).count()));
-		table.goal("engine (poll) at least raw ProcessBuilder (" + ratio(medians, "engine (poll)") + ")",
-				ratioOf(medians, "engine (poll)") >= 1.0);
+		table.goal("factory run() (the engine, poll in the caller) at least raw ProcessBuilder ("
+				+ ratio(medians, "managed-processes") + ")", ratioOf(medians, "managed-processes") >= 1.0);
 		// the factory used the engine, not a pump thread per process
 		table.goal("factory on the engine path: " + ManagedProcesses.pumpThreadsSeen() + " output pump threads seen",
 				!TestProcesses.linux() || ManagedProcesses.pumpThreadsSeen() == 0);
