@@ -105,12 +105,7 @@ public final class OutputPump implements Runnable {
 			if (!discardUntilExit(yieldOnInterrupt)) {
 				return false;
 			}
-			finish(this.stdoutSink);
-			finish(this.stderrSink);
-			closeQuietly(this.stdout);
-			closeQuietly(this.stderr);
-			this.done.run();
-			return true;
+			return drained();
 		}
 		byte[] buffer = new byte[64 * 1024];
 		long backoff = MIN_BACKOFF_NANOS;
@@ -171,12 +166,7 @@ public final class OutputPump implements Runnable {
 				return false;
 			}
 		}
-		finish(this.stdoutSink);
-		finish(this.stderrSink);
-		closeQuietly(this.stdout);
-		closeQuietly(this.stderr);
-		this.done.run();
-		return true;
+		return drained();
 	}
 
 	/**
@@ -300,6 +290,16 @@ public final class OutputPump implements Runnable {
 		catch (IOException ex) {
 			// nothing left to do with a stream that fails to close
 		}
+	}
+
+	/** Both streams ended: sinks told, pipes closed, the process told it is drained. */
+	private boolean drained() {
+		finish(this.stdoutSink);
+		finish(this.stderrSink);
+		closeQuietly(this.stdout);
+		closeQuietly(this.stderr);
+		this.done.run();
+		return true;
 	}
 
 }
