@@ -336,14 +336,34 @@ final class DefaultManagedProcess implements ManagedProcess {
 	 * tree is gone.
 	 */
 	void signalStop(CompletableFuture<Void> pending, Duration grace) {
+		signalStops(this.factory.treeStopper(), List.of(this), List.of(pending), (process) -> grace);
+	}
+
+	/**
+	 * Starts stops recorded by {@link #recordStop}, all in one call of the tree stopper
+	 * (a shutdown: every tree is signalled before the stop loop's first step).
+	 * @param stopper the tree stopper
+	 * @param processes the processes
+	 * @param pendings the recorded stop of each, completed when its tree is gone
+	 * @param graces the grace period of each
+	 */
+	static void signalStops(TreeStopper stopper, List<DefaultManagedProcess> processes,
+			List<CompletableFuture<Void>> pendings,
+			java.util.function.Function<DefaultManagedProcess, Duration> graces) {
 		try {
-			this.factory.treeStopper()
-				.stop(List.of(tree()), (ignored) -> grace)
-				.whenComplete((ignored, ex) -> pending.complete(null));
+			java.util.Map<TreeStopper.Tree, Duration> trees = new java.util.LinkedHashMap<>();
+			for (DefaultManagedProcess process : processes) {
+				trees.put(process.tree(), graces.apply(process));
+			}
+			List<CompletableFuture<Void>> gone = stopper.stopEach(trees.keySet(), trees::get);
+			for (int i = 0; i < pendings.size(); i++) {
+				CompletableFuture<Void> pending = pendings.get(i);
+				gone.get(i).whenComplete((ignored, ex) -> pending.complete(null));
+			}
 		}
 		catch (Throwable ex) {
-			// never leave the result waiting for a stop that did not start
-			pending.complete(null);
+			// never leave a result waiting for a stop that did not start
+			pendings.forEach((pending) -> pending.complete(null));
 			throw ex;
 		}
 	}
@@ -400,8 +420,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 						// process's
 						startTime = -1;
 					}
-					current = new TreeStopper.Tree(new ProcessId(this.pid, startTime), this.treeId::equals,
-							this.stopSignal);
+					current = TreeStopper.Tree.marked(new ProcessId(this.pid, startTime), this.treeId, this.stopSignal);
 					this.tree = current;
 				}
 			}
@@ -507,7 +526,7 @@ final class DefaultManagedProcess implements ManagedProcess {
 		CompletableFuture<Void> done = new CompletableFuture<>();
 		// the root is spared: until the JDK has reaped it, its pid is still its own, and
 		// it is not a descendant
-		TreeStopper.Tree leftovers = TreeStopper.Tree.leftoversOf(this.treeId::equals, this.stopSignal, this.pid);
+		TreeStopper.Tree leftovers = TreeStopper.Tree.leftoversOf(this.treeId, this.stopSignal, this.pid);
 		this.factory.treeStopper()
 			.stop(List.of(leftovers), (ignored) -> this.gracePeriod)
 			.whenCompleteAsync((ignored, ex) -> done.complete(null), this.factory.callbackExecutor());

@@ -303,9 +303,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 			// process) with the longest grace of the live trees, or the default when none
 			// is live
 			this.shutdownGrace = (longestGrace != null) ? longestGrace : this.settings.gracePeriod();
-			for (int i = 0; i < toSignal.size(); i++) {
-				toSignal.get(i).signalStop(pendings.get(i), toSignal.get(i).gracePeriod());
-			}
+			DefaultManagedProcess.signalStops(this.treeStopper, toSignal, pendings, DefaultManagedProcess::gracePeriod);
 			String prefix = this.factoryId + "-";
 			Duration leftoverGrace = this.shutdownGrace;
 			TreeStopper.Tree leftovers = new TreeStopper.Tree(null,

@@ -54,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * lines: only identities, parents and states matter) for every tree being stopped, so 500
  * trees (or a burst of timeouts) cost one read per step, and stopping them all takes one
  * grace period, not 500.
+ * <p>
+ * The first signal does not wait for the loop: {@link #stopEach} signals the root and its
+ * descendants by parent links in the caller's thread (a few system calls per member, no
+ * table read), so a tree gets its signal when asked, as with {@link Process#destroy()}.
+ * The loop then finds what only the marker reveals, sends {@code SIGKILL} after the
+ * grace, and tells when the tree is gone. A step reads each process's marker once per
+ * process identity, and not at all for processes already known as members; each tree then
+ * finds its marked members with one lookup.
  */
 public final class TreeStopper {
 
@@ -119,16 +127,33 @@ public final class TreeStopper {
 	 * the scheduler refuses the work, a thread of its own carries the loop on)
 	 */
 	public CompletableFuture<Void> stop(Collection<Tree> trees, Function<? super Tree, Duration> gracePeriods) {
+		return CompletableFuture.allOf(stopEach(trees, gracePeriods).toArray(CompletableFuture[]::new));
+	}
+
+	/**
+	 * Stops trees, each with its own grace period, as {@link #stop(Collection, Function)}
+	 * does, and tells when each is gone. Stopping many trees in one call (a shutdown)
+	 * signals all of them before the loop's first step, which then knows every member it
+	 * was told of.
+	 * @param trees the trees
+	 * @param gracePeriods the grace period of each tree; zero kills at once
+	 * @return per tree, in the order given, completes when no member of it is alive
+	 */
+	public List<CompletableFuture<Void>> stopEach(Collection<Tree> trees,
+			Function<? super Tree, Duration> gracePeriods) {
 		long now = System.nanoTime();
+		List<Stop> stops = new ArrayList<>(trees.size());
 		List<CompletableFuture<Void>> done = new ArrayList<>();
+		for (Tree tree : trees) {
+			Duration grace = gracePeriods.apply(tree);
+			Stop stop = new Stop(tree, Require.saturatedNanos(grace), grace.isZero(), now);
+			stop.signalKnownMembers();
+			stops.add(stop);
+			done.add(stop.done);
+		}
 		boolean schedule = false;
 		synchronized (this.active) {
-			for (Tree tree : trees) {
-				Duration grace = gracePeriods.apply(tree);
-				Stop stop = new Stop(tree, Require.saturatedNanos(grace), grace.isZero(), now);
-				this.active.add(stop);
-				done.add(stop.done);
-			}
+			this.active.addAll(stops);
 			if (!this.stepScheduled && !this.active.isEmpty()) {
 				this.stepScheduled = true;
 				schedule = true;
@@ -137,7 +162,7 @@ public final class TreeStopper {
 		if (schedule) {
 			schedule(0);
 		}
-		return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+		return done;
 	}
 
 	/**
@@ -191,29 +216,32 @@ public final class TreeStopper {
 		Map<Tree, List<ProcessInfo>> result = new HashMap<>();
 		for (Tree tree : trees) {
 			long rootPid = tree.root().map(ProcessId::pid).orElse(-1L);
+			List<ProcessInfo> marked = new ArrayList<>();
+			for (ProcessInfo info : adopted) {
+				Optional<String> marker = markerOf.apply(info);
+				if (marker.isPresent() && tree.marker.test(marker.get())) {
+					marked.add(info);
+				}
+			}
 			result.put(tree,
-					walk(tree, table, adopted, markerOf, false).stream()
-						.filter((member) -> member.pid() != rootPid)
-						.toList());
+					walk(tree, table, marked, false).stream().filter((member) -> member.pid() != rootPid).toList());
 		}
 		return result;
 	}
 
 	/**
 	 * The live members of a tree in one snapshot: the root and the members seen earlier
-	 * that still run, the processes among the marker candidates whose marker the tree
-	 * recognises, and every descendant of all these by parent links.
+	 * that still run, the processes carrying the tree's marker, and every descendant of
+	 * all these by parent links.
 	 * @param tree the tree
 	 * @param table the snapshot
-	 * @param markerCandidates the processes whose marker may be read
-	 * @param markerOf reads (or recalls) a process's marker
+	 * @param marked the processes whose marker the tree recognises
 	 * @param remember whether to add the members to the tree's known members (while
 	 * stopping: an intermediate that dies then loses its children, but we know them), not
 	 * when describing (the set would grow for as long as the tree runs)
 	 * @return the live members, root included, parents before their children
 	 */
-	private List<ProcessInfo> walk(Tree tree, ProcessTable table, Collection<ProcessInfo> markerCandidates,
-			Function<ProcessInfo, Optional<String>> markerOf, boolean remember) {
+	private List<ProcessInfo> walk(Tree tree, ProcessTable table, Collection<ProcessInfo> marked, boolean remember) {
 		Set<Long> roots = new LinkedHashSet<>();
 		tree.root().filter(table::isAlive).ifPresent((root) -> roots.add(root.pid()));
 		for (ProcessId member : tree.members) {
@@ -222,12 +250,9 @@ public final class TreeStopper {
 			}
 		}
 		long self = this.os.currentPid();
-		for (ProcessInfo info : markerCandidates) {
-			if (info.pid() != self && info.pid() != tree.sparedPid && info.isAlive() && !roots.contains(info.pid())) {
-				Optional<String> marker = markerOf.apply(info);
-				if (marker.isPresent() && tree.marker.test(marker.get())) {
-					roots.add(info.pid());
-				}
+		for (ProcessInfo info : marked) {
+			if (info.pid() != self && info.pid() != tree.sparedPid && info.isAlive()) {
+				roots.add(info.pid());
 			}
 		}
 		List<ProcessInfo> members = new ArrayList<>();
@@ -253,6 +278,43 @@ public final class TreeStopper {
 				(id) -> this.os.environmentVariable(id.pid(), this.markerVariable));
 	}
 
+	/**
+	 * The live processes of a snapshot by marker value, so that each stop finds its
+	 * marked members with one lookup instead of a pass over the whole table: with
+	 * hundreds of stops in progress a step stays one pass.
+	 */
+	private Map<String, List<ProcessInfo>> byMarker(ProcessTable table, List<Stop> stops) {
+		// a process already known as a member of a tree being stopped is found by that
+		// tree's walk: its environment need not be read (thousands of reads when a
+		// shutdown stops thousands of trees)
+		Set<ProcessId> known = new HashSet<>();
+		for (Stop stop : stops) {
+			known.addAll(stop.tree.members);
+		}
+		Map<String, List<ProcessInfo>> index = new HashMap<>();
+		long self = this.os.currentPid();
+		for (ProcessInfo info : table.processes()) {
+			if (info.pid() != self && info.isAlive() && !known.contains(info.id())) {
+				marker(info).ifPresent((value) -> index.computeIfAbsent(value, (key) -> new ArrayList<>()).add(info));
+			}
+		}
+		return index;
+	}
+
+	/** The processes of the index whose marker the tree recognises. */
+	private static List<ProcessInfo> marked(Tree tree, Map<String, List<ProcessInfo>> byMarker) {
+		if (tree.markerValue != null) {
+			return byMarker.getOrDefault(tree.markerValue, List.of());
+		}
+		List<ProcessInfo> marked = new ArrayList<>();
+		byMarker.forEach((value, processes) -> {
+			if (tree.marker.test(value)) {
+				marked.addAll(processes);
+			}
+		});
+		return marked;
+	}
+
 	private void step() {
 		List<Stop> stops;
 		synchronized (this.active) {
@@ -262,9 +324,10 @@ public final class TreeStopper {
 		long started = System.nanoTime();
 		try {
 			ProcessTable table = ProcessTable.readWithoutCommandLines(this.os);
+			Map<String, List<ProcessInfo>> byMarker = byMarker(table, stops);
 			long now = System.nanoTime();
 			for (Stop stop : stops) {
-				if (stop.advance(table, now)) {
+				if (stop.advance(table, marked(stop.tree, byMarker), now)) {
 					finished.add(stop);
 				}
 			}
@@ -282,9 +345,10 @@ public final class TreeStopper {
 				this.markers.clear();
 			}
 			else {
-				// a slow table read (thousands of processes) spaces the steps out instead
-				// of hogging a core
-				delay = Math.max(POLL_NANOS, 2 * (System.nanoTime() - started));
+				// a slow table read (thousands of processes) spaces the steps out: the
+				// loop
+				// takes at most half a core
+				delay = Math.max(POLL_NANOS, System.nanoTime() - started);
 			}
 		}
 		if (delay >= 0) {
@@ -302,6 +366,9 @@ public final class TreeStopper {
 		private final ProcessId root;
 
 		private final Predicate<String> marker;
+
+		/** The one marker value of the tree's members, when it is one value. */
+		private final String markerValue;
 
 		private final Signal stopSignal;
 
@@ -328,14 +395,27 @@ public final class TreeStopper {
 		 * follows after the grace)
 		 */
 		public Tree(ProcessId root, Predicate<String> marker, Signal stopSignal) {
-			this(root, marker, stopSignal, -1);
+			this(root, marker, null, stopSignal, -1);
 		}
 
-		private Tree(ProcessId root, Predicate<String> marker, Signal stopSignal, long sparedPid) {
+		private Tree(ProcessId root, Predicate<String> marker, String markerValue, Signal stopSignal, long sparedPid) {
 			this.root = root;
 			this.marker = marker;
+			this.markerValue = markerValue;
 			this.stopSignal = stopSignal;
 			this.sparedPid = sparedPid;
+		}
+
+		/**
+		 * A tree whose members all carry one marker value: found with one lookup per step
+		 * however many trees are being stopped.
+		 * @param root the root
+		 * @param markerValue the marker value of its members
+		 * @param stopSignal the signal that starts a graceful stop
+		 * @return the tree
+		 */
+		public static Tree marked(ProcessId root, String markerValue, Signal stopSignal) {
+			return new Tree(root, markerValue::equals, markerValue, stopSignal, -1);
 		}
 
 		/**
@@ -343,13 +423,13 @@ public final class TreeStopper {
 		 * process whose leftovers are stopped, while the JDK may still have to reap it):
 		 * every live process carrying the marker, other than that pid, and their
 		 * descendants.
-		 * @param marker matches the marker values of members
+		 * @param markerValue the marker value of its members
 		 * @param stopSignal the signal that starts a graceful stop
 		 * @param sparedPid the pid never to include
 		 * @return the tree
 		 */
-		public static Tree leftoversOf(Predicate<String> marker, Signal stopSignal, long sparedPid) {
-			return new Tree(null, marker, stopSignal, sparedPid);
+		public static Tree leftoversOf(String markerValue, Signal stopSignal, long sparedPid) {
+			return new Tree(null, markerValue::equals, markerValue, stopSignal, sparedPid);
 		}
 
 		/**
@@ -414,11 +494,11 @@ public final class TreeStopper {
 		}
 
 		/** One step; answers whether the tree is gone (or given up on). */
-		boolean advance(ProcessTable table, long now) {
+		boolean advance(ProcessTable table, List<ProcessInfo> marked, long now) {
 			if (!this.killing && this.graceStarted && now - this.graceDeadline >= 0) {
 				startKilling(now);
 			}
-			List<PinnedProcess> alive = pin(walk(this.tree, table, table.processes(), TreeStopper.this::marker, true));
+			List<PinnedProcess> alive = pin(walk(this.tree, table, marked, true));
 			if (alive.isEmpty()) {
 				return true;
 			}
@@ -437,6 +517,15 @@ public final class TreeStopper {
 				}
 				return false;
 			}
+			signalNew(alive);
+			return false;
+		}
+
+		/**
+		 * Sends the stop signal to the members that have not had it yet, and starts the
+		 * grace period at the first one.
+		 */
+		private void signalNew(List<PinnedProcess> alive) {
 			boolean signalled = false;
 			for (PinnedProcess pin : alive) {
 				if (this.termed.add(pin.id())) {
@@ -448,7 +537,55 @@ public final class TreeStopper {
 				this.graceStarted = true;
 				this.graceDeadline = Require.saturatedAdd(System.nanoTime(), this.graceNanos);
 			}
-			return false;
+		}
+
+		/**
+		 * In the caller's thread, before the loop's first step: signals the root and its
+		 * descendants by parent links at once (no table read), so a stop costs its caller
+		 * a few system calls and the tree gets its signal when asked, as with
+		 * {@link Process#destroy()}. The descendants are recorded before the root's
+		 * signal: a root that dies at once leaves its children to the subreaper or init,
+		 * and the loop still knows them. Members found only by their marker
+		 * (double-forked before) get theirs at the first step.
+		 */
+		void signalKnownMembers() {
+			Optional<ProcessId> root = this.tree.root();
+			if (root.isEmpty()) {
+				return;
+			}
+			try {
+				PinnedProcess rootPin = TreeStopper.this.os.pin(root.get()).orElse(null);
+				if (rootPin == null) {
+					return;
+				}
+				this.pins.put(rootPin.id(), rootPin);
+				List<PinnedProcess> known = new ArrayList<>();
+				known.add(rootPin);
+				for (int i = 0; i < known.size(); i++) {
+					for (long child : TreeStopper.this.os.children(known.get(i).id().pid())) {
+						TreeStopper.this.os.process(child)
+							.filter(ProcessInfo::isAlive)
+							.filter((info) -> !this.pins.containsKey(info.id()))
+							.flatMap((info) -> TreeStopper.this.os.pin(info.id()))
+							.ifPresent((pin) -> {
+								this.pins.put(pin.id(), pin);
+								known.add(pin);
+							});
+					}
+				}
+				known.forEach((pin) -> this.tree.members.add(pin.id()));
+				if (this.killing) {
+					this.tree.killed = true;
+					known.forEach((pin) -> pin.signal(Signal.KILL));
+				}
+				else {
+					signalNew(known);
+				}
+			}
+			catch (RuntimeException ex) {
+				// the loop's first step finds and signals the members anyway
+				logger.debug("Signalling the known members of a tree at once failed", ex);
+			}
 		}
 
 		/**

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +131,37 @@ class TreeStopperTests {
 		stopper.stop(List.of(tree), Duration.ofMillis(300)).get(60, TimeUnit.SECONDS);
 		assertThat(tree.killed()).isTrue();
 		assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(this.os.unclosedPins()).isZero();
+	}
+
+	@Test
+	void signalsTheRootAndItsDescendantsInTheCallersThreadBeforeAnyStep() throws Exception {
+		Process root = start("sh", "-c", "sleep 31.1 & wait");
+		await().atMost(10, TimeUnit.SECONDS).until(() -> this.os.children(root.pid()).size() == 1);
+		long child = this.os.children(root.pid()).get(0);
+		// the loop's thread is held: whatever is signalled now was signalled by stop()
+		// itself
+		CountDownLatch release = new CountDownLatch(1);
+		this.scheduler.execute(() -> {
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
+		TreeStopper.Tree tree = new TreeStopper.Tree(this.os.process(root.pid()).orElseThrow().id(), (marker) -> false);
+		CompletableFuture<Void> stop = stopper.stop(List.of(tree), Duration.ofSeconds(60));
+		assertThat(root.waitFor(30, TimeUnit.SECONDS)).as("root got SIGTERM from stop() itself").isTrue();
+		await().atMost(30, TimeUnit.SECONDS)
+			.untilAsserted(() -> assertThat(this.os.process(child).filter(ProcessInfo::isAlive))
+				.as("the child, found by its parent link before the root's signal")
+				.isEmpty());
+		assertThat(stop).as("the stop ends only after a step has seen the tree gone").isNotDone();
+		release.countDown();
+		stop.get(60, TimeUnit.SECONDS);
+		assertThat(tree.killed()).isFalse();
 		assertThat(this.os.unclosedPins()).isZero();
 	}
 
