@@ -445,24 +445,17 @@ final class Scenarios {
 	 */
 	Table soak() throws Exception {
 		int runs = this.size.soakRuns();
-		Table table = new Table("9. Soak: " + runs + " sequential runs with capture", "point", "runs", "threads",
-				"open descriptors", "heap after GC (MiB)");
+		Table table = new Table("9. Soak: " + runs + " runs with capture, two callers at once", "point", "runs",
+				"threads", "open descriptors", "heap after GC (MiB)");
 		List<long[]> points = new ArrayList<>();
 		try (ManagedProcessFactory factory = ManagedProcessFactory.create()) {
-			for (int i = 0; i < 50; i++) {
-				factory.command("echo", "warm").run();
-			}
+			// the warm-up as the runs: two callers, so the start point already has what
+			// two callers need
+			runTwoAtOnce(factory, -100, -1);
 			points.add(measure(0));
-			for (int i = 1; i <= runs; i++) {
-				ProcessResult result = factory.command("echo", "run " + i).run();
-				if (!result.stdout().equals("run " + i + "\n")) {
-					throw new IllegalStateException("wrong output at run " + i + ": " + result.stdout());
-				}
-				if (i == runs / 2) {
-					points.add(measure(i));
-				}
-			}
-			Thread.sleep(200);
+			runTwoAtOnce(factory, 1, runs / 2);
+			points.add(measure(runs / 2));
+			runTwoAtOnce(factory, runs / 2 + 1, runs);
 			points.add(measure(runs));
 		}
 		String[] names = { "start", "middle", "end" };
@@ -477,6 +470,39 @@ final class Scenarios {
 						+ ", heap within 16 MiB",
 				last[1] <= first[1] + 2 && last[2] <= first[2] && last[3] <= first[3] + 16L * 1024 * 1024);
 		return table;
+	}
+
+	/**
+	 * Runs {@code echo run i} for every {@code i} from {@code from} to {@code to}, two
+	 * callers at once (one per core halves the soak's wall time), checking each output;
+	 * returns once both callers have ended, after a short pause so that what the runs
+	 * left settles.
+	 */
+	private static void runTwoAtOnce(ManagedProcessFactory factory, int from, int to) throws Exception {
+		java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(from);
+		java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+			for (int caller = 0; caller < 2; caller++) {
+				done.add(callers.submit(() -> {
+					for (int i = next.getAndIncrement(); i <= to; i = next.getAndIncrement()) {
+						ProcessResult result = factory.command("echo", "run " + i).run();
+						if (!result.stdout().equals("run " + i + "\n")) {
+							throw new IllegalStateException("wrong output at run " + i + ": " + result.stdout());
+						}
+					}
+					return null;
+				}));
+			}
+			for (java.util.concurrent.Future<?> each : done) {
+				each.get();
+			}
+		}
+		finally {
+			callers.shutdown();
+			callers.awaitTermination(1, TimeUnit.MINUTES);
+		}
+		Thread.sleep(200);
 	}
 
 	/**
