@@ -1,10 +1,13 @@
 package dev.managedprocesses.benchmarks;
 
 import dev.managedprocesses.TestProcesses;
+import java.io.OutputStream;
+import java.lang.ProcessBuilder.Redirect;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -302,15 +305,17 @@ final class Scenarios {
 		try (OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.ALWAYS).historySize(10_000).build()) {
 			reaper.start();
 			int steady = this.size.steadyOrphans();
+			Instant steadyStart = Instant.now();
 			for (int i = 0; i < steady; i++) {
-				orphans(dir, 1, 0.3);
+				orphans(dir, 1);
 				Thread.sleep(100);
 			}
-			Stats steadyStats = latencies(reaper, dir, steady);
+			Stats steadyStats = latencies(reaper, dir, steady, steadyStart);
 			table.row("steady, 10 per second", steady, steadyStats.median(), steadyStats.p99(), steadyStats.max());
 			int burst = this.size.burstOrphans();
-			orphans(dir, burst, 2);
-			Stats burstStats = latencies(reaper, dir, burst);
+			Instant burstStart = Instant.now();
+			orphans(dir, burst);
+			Stats burstStats = latencies(reaper, dir, burst, burstStart);
 			table.row("one burst", burst, burstStats.median(), burstStats.p99(), burstStats.max());
 			table.goal("every orphan reaped (" + (steadyStats.count() + burstStats.count()) + " of " + (steady + burst)
 					+ ")", steadyStats.count() + burstStats.count() == steady + burst);
@@ -327,15 +332,46 @@ final class Scenarios {
 
 	/**
 	 * Each orphan writes its exit time (ns) into a file named after its pid, then exits
-	 * at once.
+	 * at once, but only after its launcher has exited: until then the orphan is still the
+	 * launcher's child, and the launcher ({@code sh}) reaps its finished background jobs
+	 * itself, so the reaper would never see it. A fixed sleep is not enough: forking
+	 * 1,000 of them took longer than the 2 s each used to sleep even on an idle 2-core
+	 * machine (20 to 60 s on a busy one), and every orphan that exited before the
+	 * launcher was missing from the reaper's history. So each orphan reads its stdin, the
+	 * launcher's stdin pipe, whose only write end this JVM holds and closes once the
+	 * launcher has exited: every orphan is then a child of this JVM, and they all exit
+	 * together.
 	 */
-	private static void orphans(Path dir, int count, double sleepSeconds) throws Exception {
-		String orphan = "sh -c 'sleep " + sleepSeconds + "; date +%s%N > " + dir + "/$$' &";
-		String script = "i=0; while [ $i -lt " + count + " ]; do " + orphan + " i=$((i+1)); done; exit 0";
-		new ProcessBuilder("sh", "-c", script).start().waitFor();
+	private static void orphans(Path dir, int count) throws Exception {
+		String orphan = "sh -c 'read x; date +%s%N > " + dir + "/$$' <&3 &";
+		// an asynchronous list's stdin is /dev/null unless redirected, hence fd 3
+		String script = "exec 3<&0; i=0; while [ $i -lt " + count + " ]; do " + orphan + " i=$((i+1)); done; exit 0";
+		Process launcher = new ProcessBuilder("sh", "-c", script).redirectOutput(Redirect.DISCARD)
+			.redirectError(Redirect.DISCARD)
+			.start();
+		try (OutputStream release = launcher.getOutputStream()) {
+			launcher.waitFor();
+		}
 	}
 
-	private static Stats latencies(OrphanReaper reaper, Path dir, int expected) throws Exception {
+	/**
+	 * The latencies of the orphans whose files are in {@code dir}, once all
+	 * {@code expected} wrote theirs and were reaped, or none after 60 s; empties
+	 * {@code dir} for the next phase either way. Only orphans reaped after {@code since}
+	 * count: a pid of an earlier phase may have been reused.
+	 */
+	private static Stats latencies(OrphanReaper reaper, Path dir, int expected, Instant since) throws Exception {
+		try {
+			return awaitLatencies(reaper, dir, expected, since);
+		}
+		finally {
+			try (var files = Files.list(dir)) {
+				files.forEach((file) -> file.toFile().delete());
+			}
+		}
+	}
+
+	private static Stats awaitLatencies(OrphanReaper reaper, Path dir, int expected, Instant since) throws Exception {
 		Map<Long, Long> exits = new HashMap<>();
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (System.nanoTime() < deadline) {
@@ -347,23 +383,35 @@ final class Scenarios {
 					}
 				}
 			}
-			Map<Long, ReapedProcess> reaped = new HashMap<>();
-			reaper.history().forEach((process) -> reaped.putIfAbsent(process.pid(), process));
+			Map<Long, ReapedProcess> reaped = reapedSince(reaper, since);
 			if (exits.size() >= expected && reaped.keySet().containsAll(exits.keySet())) {
 				List<Double> millis = new ArrayList<>();
 				for (Map.Entry<Long, Long> exit : exits.entrySet()) {
-					java.time.Instant at = reaped.get(exit.getKey()).reapedAt();
+					Instant at = reaped.get(exit.getKey()).reapedAt();
 					long reapedNanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
 					millis.add((reapedNanos - exit.getValue()) / 1e6);
-				}
-				try (var files = Files.list(dir)) {
-					files.forEach((file) -> file.toFile().delete());
 				}
 				return Stats.of(millis);
 			}
 			Thread.sleep(50);
 		}
+		// says which side failed: orphans that never exited, or exits the reaper missed
+		Map<Long, ReapedProcess> reaped = reapedSince(reaper, since);
+		System.err.printf("orphans: %d of %d wrote their exit time, %d of those reaped (%d reaped in all)%n",
+				exits.size(), expected, exits.keySet().stream().filter(reaped::containsKey).count(),
+				reaper.status().reaped());
 		return Stats.of(Collections.emptyList());
+	}
+
+	/** The reaper's history since an instant by pid, newest first wins. */
+	private static Map<Long, ReapedProcess> reapedSince(OrphanReaper reaper, Instant since) {
+		Map<Long, ReapedProcess> reaped = new HashMap<>();
+		for (ReapedProcess process : reaper.history()) {
+			if (!process.reapedAt().isBefore(since)) {
+				reaped.putIfAbsent(process.pid(), process);
+			}
+		}
+		return reaped;
 	}
 
 	/** 7. Shutdown with many live trees, a tenth ignoring SIGTERM. */

@@ -78,6 +78,11 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	}
 
 	@Override
+	public Optional<ProcessInfo> processWithoutCommandLine(long pid) {
+		return this.procFs.process(pid, false);
+	}
+
+	@Override
 	public Optional<Instant> startInstant(ProcessInfo process) {
 		long boot = bootTime();
 		if (boot < 0 || process.startTime() < 0) {

@@ -75,6 +75,19 @@ public interface OperatingSystem {
 	Optional<ProcessInfo> process(long pid);
 
 	/**
+	 * One process like {@link #process(long)}, but possibly without its command line: the
+	 * command may be only the kernel's short name of the executable. For callers that
+	 * need identity, parent and state only: on Linux a command line is read from the
+	 * process's memory, which waits while that process maps memory (exec, exit), for
+	 * seconds when a thousand processes do so at once on a busy machine.
+	 * @param pid the pid
+	 * @return the process, or empty when it does not exist (or is not visible)
+	 */
+	default Optional<ProcessInfo> processWithoutCommandLine(long pid) {
+		return process(pid);
+	}
+
+	/**
 	 * When a process started, from the start time token of its {@link ProcessInfo}, for
 	 * describing it (the token, not this instant, identifies a process).
 	 * @param process the process as this operating system listed it

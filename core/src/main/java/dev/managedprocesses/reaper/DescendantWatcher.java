@@ -50,10 +50,14 @@ final class DescendantWatcher {
 			long parent = queue.poll();
 			for (long child : this.os.children(parent)) {
 				if (visited.add(child)) {
-					this.os.process(child)
+					// the command line only of a process not seen before: reading it
+					// waits
+					// on the process's memory map (see
+					// OperatingSystem#processWithoutCommandLine)
+					this.os.processWithoutCommandLine(child)
 						.filter(ProcessInfo::isAlive)
 						.filter((info) -> info.parentPid() != self)
-						.ifPresent((info) -> seen.put(info.id(), info.command()));
+						.ifPresent((info) -> seen.put(info.id(), commandOf(info)));
 					queue.add(child);
 				}
 			}
@@ -61,7 +65,7 @@ final class DescendantWatcher {
 		// keep what was watched before and still exists (now perhaps a zombie child of
 		// the JVM)
 		for (Map.Entry<ProcessId, List<String>> entry : this.watched.entrySet()) {
-			if (!seen.containsKey(entry.getKey()) && this.os.process(entry.getKey().pid())
+			if (!seen.containsKey(entry.getKey()) && this.os.processWithoutCommandLine(entry.getKey().pid())
 				.filter((info) -> info.startTime() == entry.getKey().startTime())
 				.isPresent()) {
 				seen.put(entry.getKey(), entry.getValue());
@@ -71,6 +75,17 @@ final class DescendantWatcher {
 		Set<Long> pids = new HashSet<>();
 		seen.keySet().forEach((id) -> pids.add(id.pid()));
 		this.watchedPids = pids;
+	}
+
+	private List<String> commandOf(ProcessInfo info) {
+		List<String> known = this.watched.get(info.id());
+		if (known != null) {
+			return known;
+		}
+		return this.os.process(info.pid())
+			.filter((full) -> full.startTime() == info.startTime())
+			.map(ProcessInfo::command)
+			.orElse(info.command());
 	}
 
 	/** Tells whether the last look recorded this pid; safe from any thread. */

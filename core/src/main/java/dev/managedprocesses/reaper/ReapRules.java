@@ -80,7 +80,10 @@ final class ReapRules {
 		Set<Long> zombiePids = new HashSet<>();
 		List<ProcessInfo> candidates = new ArrayList<>();
 		for (long pid : children) {
-			Optional<ProcessInfo> info = this.os.process(pid);
+			// stat only: a live child's command line is useless here, and reading it
+			// waits on the child's memory map, which stalled whole sweeps while a burst
+			// of children exec'd and exited (a zombie's command is its short name anyway)
+			Optional<ProcessInfo> info = this.os.processWithoutCommandLine(pid);
 			// 3. a zombie; 4. not owned by the factory
 			if (info.isEmpty() || !info.get().isZombie() || this.owned.test(pid)) {
 				continue;

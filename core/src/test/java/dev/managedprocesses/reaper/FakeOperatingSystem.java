@@ -26,6 +26,9 @@ final class FakeOperatingSystem implements OperatingSystem {
 
 	final List<Long> reaped = new ArrayList<>();
 
+	/** The pids whose command line was asked for ({@link #process(long)}). */
+	final List<Long> commandLineReads = new ArrayList<>();
+
 	FakeOperatingSystem() {
 		put(new ProcessInfo(SELF, 1, 'S', 1, List.of("java")));
 	}
@@ -68,6 +71,12 @@ final class FakeOperatingSystem implements OperatingSystem {
 
 	@Override
 	public Optional<ProcessInfo> process(long pid) {
+		this.commandLineReads.add(pid);
+		return Optional.ofNullable(this.processes.get(pid));
+	}
+
+	@Override
+	public Optional<ProcessInfo> processWithoutCommandLine(long pid) {
 		return Optional.ofNullable(this.processes.get(pid));
 	}
 

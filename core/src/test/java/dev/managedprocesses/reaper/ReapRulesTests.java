@@ -104,6 +104,19 @@ class ReapRulesTests {
 	}
 
 	@Test
+	void sweepReadsNoCommandLine() {
+		// a burst: many live children busy exec'ing and exiting, whose command lines
+		// would each wait on the child's memory map
+		for (long pid = 200; pid < 300; pid++) {
+			this.os.put(new ProcessInfo(pid, FakeOperatingSystem.SELF, 'R', 5, List.of("date")));
+		}
+		this.os.zombie(300, 5);
+		this.rules.reapable(0);
+		assertThat(this.rules.reapable(10 * SECOND)).extracting(ProcessInfo::pid).containsExactly(300L);
+		assertThat(this.os.commandLineReads).isEmpty();
+	}
+
+	@Test
 	void noZombieChildClearsEveryAge() {
 		this.os.zombie(200, 5);
 		this.rules.reapable(0);
@@ -128,6 +141,23 @@ class ReapRulesTests {
 		assertThat(watcher.command(grandchild)).contains(List.of("sleep", "2"));
 		assertThat(watcher.wasSeenUnderAnotherParent(new ProcessId(200, 5))).as("the JVM's own child").isFalse();
 		assertThat(watcher.wasSeenUnderAnotherParent(new ProcessId(300, 8))).as("another start time").isFalse();
+	}
+
+	@Test
+	void descendantWatcherReadsACommandLineOnlyOnceAProcess() {
+		this.os.put(new ProcessInfo(200, FakeOperatingSystem.SELF, 'S', 5, List.of("sh", "-c", "x")));
+		for (long pid = 300; pid < 400; pid++) {
+			this.os.put(new ProcessInfo(pid, 200, 'S', 7, List.of("sleep", "2")));
+		}
+		DescendantWatcher watcher = new DescendantWatcher(this.os);
+		watcher.look();
+		watcher.look();
+		this.os.put(new ProcessInfo(350, 200, 'S', 8, List.of("sleep", "3")));
+		watcher.look();
+		assertThat(this.os.commandLineReads).hasSize(101).doesNotContain(200L);
+		assertThat(watcher.command(new ProcessId(399, 7))).contains(List.of("sleep", "2"));
+		assertThat(watcher.command(new ProcessId(350, 8))).as("a reused pid is a new process")
+			.contains(List.of("sleep", "3"));
 	}
 
 	@Test
