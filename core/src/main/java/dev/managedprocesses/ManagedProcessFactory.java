@@ -189,6 +189,15 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	}
 
 	/**
+	 * How many managed processes are live, without copying them: for health checks and
+	 * gauges that are polled often.
+	 * @return the number of live managed processes
+	 */
+	public int liveCount() {
+		return this.registry.liveCount();
+	}
+
+	/**
 	 * One live managed process.
 	 * @param pid its pid
 	 * @return the process, or empty when no live managed process has this pid

@@ -40,6 +40,10 @@ final class ProcessRegistry {
 		return this.live.values();
 	}
 
+	int liveCount() {
+		return this.live.size();
+	}
+
 	Optional<DefaultManagedProcess> find(long pid) {
 		return Optional.ofNullable(this.live.get(pid));
 	}

@@ -40,6 +40,7 @@ class LifecycleTests {
 		this.factory = ManagedProcessFactory.builder().historySize(3).build();
 		ManagedProcess sleeper = this.factory.command("sleep", this.marker).name("sleeper").start();
 		assertThat(this.factory.processes()).containsExactly(sleeper);
+		assertThat(this.factory.liveCount()).isOne();
 		assertThat(this.factory.find(sleeper.pid())).contains(sleeper);
 		assertThat(this.factory.isManaged(sleeper.pid())).isTrue();
 		assertThat(sleeper.name()).isEqualTo("sleeper");
@@ -53,6 +54,7 @@ class LifecycleTests {
 		assertThat(this.factory.history()).extracting(ProcessResult::name).containsOnly("sh");
 		sleeper.kill().get(10, TimeUnit.SECONDS);
 		assertThat(this.factory.processes()).isEmpty();
+		assertThat(this.factory.liveCount()).isZero();
 		assertThat(this.factory.find(sleeper.pid())).isEmpty();
 	}
 

@@ -27,7 +27,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * 12. The actuator over real HTTP with JSON, as an orchestrator and a dashboard see it: a
  * Spring Boot app on a random port in this JVM, with many live trees and many finished
  * processes, and many clients asking at once, first {@code /actuator/processes}, then
- * {@code /actuator/health}.
+ * {@code /actuator/health}, then, as the floor the starter cannot go below, a health
+ * group with every indicator but the starter's ({@code processes}; this app declares no
+ * services).
  */
 final class HttpEndpointScenario {
 
@@ -48,7 +50,10 @@ final class HttpEndpointScenario {
 		application.setDefaultProperties(Map.of("server.port", "0", "spring.main.banner-mode", "off",
 				"management.endpoints.web.exposure.include", "health,processes", "managed-processes.history-size",
 				String.valueOf(trees), "managed-processes.max-concurrent", String.valueOf(trees + 10),
-				"managed-processes.grace-period", "2s", "logging.level.root", "warn"));
+				"managed-processes.grace-period", "2s", "logging.level.root", "warn",
+				// the floor: Spring's own health path, the same indicators but the
+				// starter's
+				"management.endpoint.health.group.without-starter.exclude", "processes"));
 		try (ConfigurableApplicationContext context = application.run()) {
 			ManagedProcessFactory factory = context.getBean(ManagedProcessFactory.class);
 			for (int i = 0; i < trees; i++) {
@@ -68,6 +73,10 @@ final class HttpEndpointScenario {
 			Stats health = healthLoad.stats();
 			table.row("/actuator/health", health.count(), healthLoad.perSecond(), health.median(), health.p99(),
 					health.max());
+			Load floorLoad = load(client, base + "/actuator/health/without-starter", clients, perClient, -1);
+			Stats floor = floorLoad.stats();
+			table.row("/actuator/health, starter's indicators off", floor.count(), floorLoad.perSecond(),
+					floor.median(), floor.p99(), floor.max());
 			table.goal("/actuator/processes p99 under 100 ms (" + Table.format(processes.p99()) + " ms)",
 					processes.p99() < 100);
 			table.goal("/actuator/health p99 under 10 ms (" + Table.format(health.p99()) + " ms)", health.p99() < 10);

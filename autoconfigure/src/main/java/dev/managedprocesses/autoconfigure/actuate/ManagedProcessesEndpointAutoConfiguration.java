@@ -5,6 +5,7 @@ import dev.managedprocesses.autoconfigure.ManagedProcessesAutoConfiguration;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.service.ManagedServices;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
@@ -32,9 +33,10 @@ public final class ManagedProcessesEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ProcessesEndpoint processesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			ObjectProvider<SanitizingFunction> sanitizingFunctions, ObjectProvider<ManagedServices> services,
-			ProcessesEndpointProperties properties) {
+			ProcessesEndpointProperties properties, BeanFactory beanFactory) {
+		// the web layer's own JSON writer, to serialize each shared overview once
 		return new ProcessesEndpoint(factory, reaper, sanitizingFunctions.orderedStream().toList(),
-				properties.getShowValues(), services.getIfAvailable());
+				properties.getShowValues(), services.getIfAvailable(), ProcessesJson.writer(beanFactory));
 	}
 
 	@Bean

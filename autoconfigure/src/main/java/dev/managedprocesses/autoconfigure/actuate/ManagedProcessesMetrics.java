@@ -120,7 +120,7 @@ public class ManagedProcessesMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("managed.processes.live", this.factory, (factory) -> factory.processes().size())
+		Gauge.builder("managed.processes.live", this.factory, ManagedProcessFactory::liveCount)
 			.description("Live managed processes")
 			.register(registry);
 		Gauge.builder("managed.processes.zombies", this, ManagedProcessesMetrics::zombies)

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
@@ -28,6 +29,7 @@ import dev.managedprocesses.reaper.ReaperStatus;
 import dev.managedprocesses.service.ManagedServices;
 
 import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -54,6 +56,10 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
  * use may be up to that bound plus the time of one {@code /proc} pass old (never more
  * than five bounds). A managed process that started or finished is always listed at once:
  * callers then wait for a fresh overview, one taken for all of them.
+ * <p>
+ * Over HTTP, each shared descriptor is also serialized to JSON once, with the actuator's
+ * own mapper, and every request gets those same bytes: a document of a thousand trees is
+ * about a megabyte, and serializing it per request was most of a request's cost.
  */
 @Endpoint(id = "processes", defaultAccess = Access.READ_ONLY)
 public class ProcessesEndpoint {
@@ -74,6 +80,8 @@ public class ProcessesEndpoint {
 	private final ManagedServices services;
 
 	private final SharedOverview<Described> shared;
+
+	private final Function<ProcessesDescriptor, String> json;
 
 	/**
 	 * Creates the endpoint.
@@ -97,6 +105,23 @@ public class ProcessesEndpoint {
 	 */
 	public ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues, ManagedServices services) {
+		this(factory, reaper, sanitizingFunctions, showValues, services, null);
+	}
+
+	/**
+	 * Creates the endpoint, with the JSON writer of the web layer.
+	 * @param factory the factory
+	 * @param reaper the reaper
+	 * @param sanitizingFunctions functions applied to each argument when values are shown
+	 * @param showValues when to show argument values
+	 * @param services the supervised services, or {@code null} when there are none
+	 * @param json writes a descriptor as the web layer would, or {@code null} to leave
+	 * serializing to the web layer, per request
+	 */
+	ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
+			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues, ManagedServices services,
+			Function<ProcessesDescriptor, String> json) {
+		this.json = json;
 		this.factory = factory;
 		this.reaper = reaper;
 		this.sanitizer = new CommandSanitizer(sanitizingFunctions);
@@ -145,6 +170,17 @@ public class ProcessesEndpoint {
 
 	ProcessesDescriptor describe(boolean showUnsanitized) {
 		return this.shared.get().describe(showUnsanitized);
+	}
+
+	/**
+	 * The whole tree for the web: the shared descriptor's JSON, serialized once per
+	 * overview, or the descriptor itself when there is no JSON writer.
+	 * @param showUnsanitized whether values are shown
+	 * @return the response body
+	 */
+	OperationResponseBody describeForWeb(boolean showUnsanitized) {
+		Described described = this.shared.get();
+		return (this.json != null) ? described.json(showUnsanitized) : described.describe(showUnsanitized);
 	}
 
 	private ProcessesDescriptor describe(ProcessOverview overview, List<ProcessResult> history,
@@ -278,7 +314,8 @@ public class ProcessesEndpoint {
 
 	/**
 	 * One shared overview with the histories read with it, and its two descriptors
-	 * (values shown or not), each mapped once, on first use.
+	 * (values shown or not), each mapped once, on first use, and serialized once, on
+	 * first use over HTTP.
 	 */
 	private final class Described {
 
@@ -292,6 +329,10 @@ public class ProcessesEndpoint {
 
 		private volatile ProcessesDescriptor masked;
 
+		private volatile RawJson shownJson;
+
+		private volatile RawJson maskedJson;
+
 		Described(ProcessOverview overview, Described previous) {
 			this.overview = overview;
 			this.history = ProcessesEndpoint.this.factory.history();
@@ -303,6 +344,13 @@ public class ProcessesEndpoint {
 			}
 			if (previous != null && previous.masked != null) {
 				describe(false);
+			}
+			// likewise the JSON: serializing a large tree costs more than mapping it
+			if (previous != null && previous.shownJson != null) {
+				json(true);
+			}
+			if (previous != null && previous.maskedJson != null) {
+				json(false);
 			}
 		}
 
@@ -317,6 +365,19 @@ public class ProcessesEndpoint {
 				this.masked = ProcessesEndpoint.this.describe(this.overview, this.history, this.reaped, false);
 			}
 			return this.masked;
+		}
+
+		synchronized RawJson json(boolean showUnsanitized) {
+			if (showUnsanitized) {
+				if (this.shownJson == null) {
+					this.shownJson = new RawJson(ProcessesEndpoint.this.json.apply(describe(true)));
+				}
+				return this.shownJson;
+			}
+			if (this.maskedJson == null) {
+				this.maskedJson = new RawJson(ProcessesEndpoint.this.json.apply(describe(false)));
+			}
+			return this.maskedJson;
 		}
 
 	}

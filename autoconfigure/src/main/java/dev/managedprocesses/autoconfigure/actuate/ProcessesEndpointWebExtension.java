@@ -5,6 +5,7 @@ import java.util.Set;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
 
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -41,13 +42,15 @@ public class ProcessesEndpointWebExtension {
 	}
 
 	/**
-	 * The whole tree.
+	 * The whole tree: the {@link ProcessesDescriptor} as JSON serialized once for all
+	 * callers of the same overview (or the descriptor itself, when the endpoint has no
+	 * JSON writer).
 	 * @param securityContext the caller
-	 * @return the descriptor
+	 * @return the response body
 	 */
 	@ReadOperation
-	public ProcessesDescriptor processes(SecurityContext securityContext) {
-		return this.delegate.describe(this.showValues.isShown(securityContext, this.roles));
+	public OperationResponseBody processes(SecurityContext securityContext) {
+		return this.delegate.describeForWeb(this.showValues.isShown(securityContext, this.roles));
 	}
 
 	/**

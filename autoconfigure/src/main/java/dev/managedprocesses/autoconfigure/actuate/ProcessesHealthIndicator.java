@@ -80,7 +80,8 @@ public class ProcessesHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		ReaperStatus status = this.reaper.status();
 		OperatingSystem os = this.factory.operatingSystem();
-		builder.withDetail("live", this.factory.processes().size());
+		// a counter the registry keeps: no copy of the live processes per poll
+		builder.withDetail("live", this.factory.liveCount());
 		if (status.active()) {
 			// the reaper already knows its zombies and since when: no read of the process
 			// table

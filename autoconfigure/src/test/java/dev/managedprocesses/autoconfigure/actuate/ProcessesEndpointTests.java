@@ -3,6 +3,7 @@ package dev.managedprocesses.autoconfigure.actuate;
 import java.time.Instant;
 import java.util.List;
 
+import com.jayway.jsonpath.JsonPath;
 import dev.managedprocesses.ManagedProcess;
 import dev.managedprocesses.ManagedProcessFactory;
 import dev.managedprocesses.TestProcesses;
@@ -11,7 +12,9 @@ import dev.managedprocesses.os.PortableOperatingSystem;
 import dev.managedprocesses.reaper.OrphanReaper;
 import dev.managedprocesses.reaper.ReaperMode;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 
@@ -97,6 +100,40 @@ class ProcessesEndpointTests {
 			sleeper.kill().join();
 			assertThat(endpoint.processes().live()).noneMatch((live) -> live.pid() == sleeper.pid());
 			assertThat(endpoint.processes().recent()).anyMatch((finished) -> finished.pid() == sleeper.pid());
+		}
+		finally {
+			TestProcesses.killAll(marker);
+		}
+	}
+
+	@Test
+	void theWebAnswerIsSerializedOncePerOverviewAndStillListsAStartedProcessAtOnce() throws Exception {
+		OperatingSystem os = OperatingSystem.current();
+		String marker = TestProcesses.marker();
+		JsonMapper mapper = JsonMapper.builder().build();
+		try (ManagedProcessFactory factory = ManagedProcessFactory.builder().operatingSystem(os).build();
+				OrphanReaper reaper = OrphanReaper.builder(os).mode(ReaperMode.NEVER).subreaper(false).build()) {
+			factory.command("true").name("finished").run();
+			ProcessesEndpoint endpoint = new ProcessesEndpoint(factory, reaper, List.of(), Show.NEVER, null,
+					mapper::writeValueAsString);
+			// two callers of the same overview: the same document, serialized once
+			OperationResponseBody first = endpoint.describeForWeb(false);
+			assertThat(endpoint.describeForWeb(false)).isSameAs(first);
+			assertThat(first).isInstanceOf(RawJson.class);
+			String json = ((RawJson) first).json();
+			assertThat(json).isEqualTo(mapper.writeValueAsString(endpoint.describe(false)));
+			// and Jackson writes it verbatim, as the descriptor would have been written
+			assertThat(mapper.writeValueAsString(first)).isEqualTo(json);
+			assertThat(JsonPath.<List<String>>read(json, "$.recent[*].name")).containsExactly("finished");
+			ManagedProcess sleeper = factory.command("sleep", "300", marker).start();
+			String started = ((RawJson) endpoint.describeForWeb(false)).json();
+			assertThat(JsonPath.<List<Boolean>>read(started, "$.live[?(@.pid == " + sleeper.pid() + ")].managed"))
+				.containsExactly(true);
+			sleeper.kill().join();
+			String finished = ((RawJson) endpoint.describeForWeb(false)).json();
+			assertThat(JsonPath.<List<Object>>read(finished, "$.live[?(@.pid == " + sleeper.pid() + ")]")).isEmpty();
+			assertThat(JsonPath.<List<String>>read(finished, "$.recent[*].outcome")).containsExactly("STOPPED",
+					"EXITED");
 		}
 		finally {
 			TestProcesses.killAll(marker);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -59,6 +60,12 @@ class ProcessesEndpointWebIntegrationTests {
 
 	@Autowired
 	private MeterRegistry meterRegistry;
+
+	@Autowired
+	private ProcessesEndpoint endpoint;
+
+	@Autowired
+	private EndpointJsonMapper endpointJsonMapper;
 
 	private Process unmanaged;
 
@@ -114,6 +121,24 @@ class ProcessesEndpointWebIntegrationTests {
 		assertThat(body).doesNotContain("hunter2").doesNotContain(this.marker).contains("******");
 		List<List<String>> command = JsonPath.read(body, "$.live[?(@.pid == " + managed.pid() + ")].command");
 		assertThat(command.get(0)).containsExactly("sh", "******", "******", "******");
+	}
+
+	@Test
+	void answersTheActuatorMappersDocumentSharedByCallersAndListsAStartedProcessAtOnce() throws Exception {
+		ManagedProcess managed = this.factory.command("sleep", this.marker).name("fresh").start();
+		// no wait: a started managed process is in the very next answer
+		String body = get("/actuator/processes").body();
+		assertThat(JsonPath.<List<String>>read(body, "$.live[?(@.pid == " + managed.pid() + ")].name"))
+			.containsExactly("fresh");
+		assertThat(this.endpoint.describeForWeb(false)).as("serialized ahead").isInstanceOf(RawJson.class);
+		// callers of one overview get the same bytes, exactly what the actuator's mapper
+		// writes for the descriptor (retried: a background refresh may come between)
+		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+			String first = get("/actuator/processes").body();
+			String second = get("/actuator/processes").body();
+			String expected = this.endpointJsonMapper.get().writeValueAsString(this.endpoint.describe(false));
+			assertThat(second).isEqualTo(first).isEqualTo(expected);
+		});
 	}
 
 	@Test
