@@ -82,10 +82,32 @@ final class SharedOverview<T> {
 				refreshInBackground(entry);
 				return entry.value;
 			}
+			if (this.refreshing) {
+				// past the hard limit while a refresh is under way (a slow /proc pass on
+				// a loaded machine): wait for that one rather than take a second one
+				// beside it, which would only slow both
+				return awaitRefresh(entry);
+			}
 		}
 		Entry<T> fresh = take(entry, fingerprint, newest);
 		this.current = fresh;
 		return fresh.value;
+	}
+
+	private T awaitRefresh(Entry<T> stale) {
+		boolean interrupted = false;
+		while (this.refreshing && this.current == stale) {
+			try {
+				wait();
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		return (this.current != stale) ? this.current.value : get();
 	}
 
 	private void refreshInBackground(Entry<T> entry) {
@@ -109,6 +131,7 @@ final class SharedOverview<T> {
 			finally {
 				synchronized (this) {
 					this.refreshing = false;
+					notifyAll();
 				}
 			}
 		}, "managed-processes-overview");

@@ -1,6 +1,7 @@
 package dev.managedprocesses.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,6 +55,35 @@ class SharedOverviewTests {
 		}
 		finally {
 			TestProcesses.killAll(marker);
+		}
+	}
+
+	@Test
+	void pastTheHardLimitCallersWaitForTheRefreshUnderWayInsteadOfTakingAnother() throws Exception {
+		try (ManagedProcessFactory factory = ManagedProcessFactory.create()) {
+			AtomicInteger takes = new AtomicInteger();
+			CountDownLatch refreshStarted = new CountDownLatch(1);
+			CountDownLatch refreshMayEnd = new CountDownLatch(1);
+			SharedOverview<Integer> shared = new SharedOverview<>(factory, Duration.ofMillis(1000), (previous) -> {
+				if (previous != null) {
+					refreshStarted.countDown();
+					await().atMost(60, TimeUnit.SECONDS).until(() -> refreshMayEnd.getCount() == 0);
+				}
+				return ProcessOverview.take(factory);
+			}, (overview, previous) -> takes.incrementAndGet());
+			assertThat(shared.get()).isEqualTo(1);
+			Thread.sleep(1100);
+			// past the bound: the background refresh starts (and is held)
+			assertThat(shared.get()).isEqualTo(1);
+			assertThat(refreshStarted.await(30, TimeUnit.SECONDS)).isTrue();
+			// past the hard limit of five bounds, a caller waits for that refresh
+			Thread.sleep(1000 * SharedOverview.HARD_LIMIT_FACTOR);
+			CompletableFuture<Integer> caller = CompletableFuture.supplyAsync(shared::get);
+			Thread.sleep(300);
+			assertThat(caller).as("waits for the refresh under way").isNotDone();
+			refreshMayEnd.countDown();
+			assertThat(caller.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+			assertThat(takes).as("no second overview taken beside the refresh").hasValue(2);
 		}
 	}
 
