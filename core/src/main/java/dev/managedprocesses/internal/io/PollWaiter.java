@@ -30,6 +30,9 @@ public final class PollWaiter implements AutoCloseable {
 
 	private boolean exited;
 
+	/** How many times {@code poll()} was called, for tests: each call is a wake-up. */
+	private int polls;
+
 	private boolean done;
 
 	/**
@@ -66,7 +69,9 @@ public final class PollWaiter implements AutoCloseable {
 		if (this.done) {
 			return true;
 		}
-		long deadline = (timeout < 0) ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
+		long nanos = (timeout < 0) ? Long.MAX_VALUE : unit.toNanos(timeout);
+		// a wait of centuries is a wait without limit (and would overflow the deadline)
+		long deadline = (nanos >= Long.MAX_VALUE / 2) ? Long.MAX_VALUE : System.nanoTime() + nanos;
 		ReadBuffer buffer = ReadBuffer.borrow();
 		try {
 			while (!this.exited) {
@@ -78,12 +83,16 @@ public final class PollWaiter implements AutoCloseable {
 				count = slot(fds, count, (this.stdout != null && this.stdout.open()) ? this.stdout.fd : -1);
 				count = slot(fds, count, (this.stderr != null && this.stderr.open()) ? this.stderr.fd : -1);
 				count = slot(fds, count, this.pidfd);
-				long left = (deadline == Long.MAX_VALUE) ? Long.MAX_VALUE : deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
+				int millis = INTERRUPT_CHECK_MILLIS;
+				if (deadline != Long.MAX_VALUE) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return false;
+					}
+					// rounded up, so a wait shorter than a millisecond does not spin
+					millis = (int) Math.min(INTERRUPT_CHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
 				}
-				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS,
-						Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+				this.polls++;
 				int n = LinuxIo.poll(buffer.pollfdsAddress, count, millis);
 				if (n < 0) {
 					int errno = LinuxIo.errno();
@@ -144,6 +153,15 @@ public final class PollWaiter implements AutoCloseable {
 	public Throwable failure() {
 		Throwable failure = (this.stdout != null) ? this.stdout.failure() : null;
 		return (failure != null || this.stderr == null) ? failure : this.stderr.failure();
+	}
+
+	/**
+	 * How many times this waiter called {@code poll()}: a wait without limit wakes only
+	 * for events and for the interrupt check, never in a busy loop.
+	 * @return the count
+	 */
+	int polls() {
+		return this.polls;
 	}
 
 	private static int slot(ByteBuffer fds, int count, int fd) {
