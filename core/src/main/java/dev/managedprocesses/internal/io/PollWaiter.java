@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
  * pidfd, draining into the same sinks as the {@link IoLoop}: a synchronous run costs no
  * thread and no thread switch. It ends by the same rule: once the process exited, what is
  * in the pipes is read, the read ends are closed and the wait returns, even when a
- * grandchild still holds a pipe.
+ * grandchild still holds a pipe. It also ends as soon as every pipe reached end of file,
+ * without waiting to see the exit on the pidfd: nothing is left to read, and the caller
+ * waits for the exit status anyway, so waking once more for the pidfd (which turns
+ * readable a moment after the pipes hang up) would only cost a context switch.
  * <p>
  * Not thread safe: one thread waits. The waiter owns the descriptors given to it;
  * {@link #close()} releases whatever is still open (for a run abandoned midway).
@@ -56,8 +59,9 @@ public final class PollWaiter implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the process exited and its output is read and closed, or the timeout
-	 * passed.
+	 * Waits until the output is read and closed (at end of file, or once the process
+	 * exited), or the timeout passed. It may return before the process exited: the caller
+	 * waits for the exit status.
 	 * @param timeout how long at most; negative waits without limit
 	 * @param unit the unit of the timeout
 	 * @return {@code true} when done, {@code false} when the timeout passed first (call
@@ -74,7 +78,7 @@ public final class PollWaiter implements AutoCloseable {
 		long deadline = (nanos >= Long.MAX_VALUE / 2) ? Long.MAX_VALUE : System.nanoTime() + nanos;
 		ReadBuffer buffer = ReadBuffer.borrow();
 		try {
-			while (!this.exited) {
+			while (!this.exited && !outputEnded()) {
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
@@ -162,6 +166,15 @@ public final class PollWaiter implements AutoCloseable {
 	 */
 	int polls() {
 		return this.polls;
+	}
+
+	/**
+	 * Whether every pipe reached end of file; {@code false} without pipes, where only the
+	 * exit ends the wait.
+	 */
+	private boolean outputEnded() {
+		return (this.stdout != null || this.stderr != null) && (this.stdout == null || !this.stdout.open())
+				&& (this.stderr == null || !this.stderr.open());
 	}
 
 	private static int slot(ByteBuffer fds, int count, int fd) {
