@@ -4,8 +4,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.managedprocesses.os.OperatingSystem;
 
@@ -18,7 +20,21 @@ import dev.managedprocesses.os.OperatingSystem;
  */
 final class StartPreconditions {
 
+	/**
+	 * Past this many distinct executables the cache starts over: a bound, not a policy
+	 * (applications run a handful).
+	 */
+	private static final int MAX_CACHED = 256;
+
 	private final OperatingSystem os;
+
+	/**
+	 * Executables found before, by how the command names them (a bare name or an absolute
+	 * path): the PATH search costs a stat per directory up to the match (the JVM's PATH
+	 * never changes), where the check of a cached file is one {@code access()}. A file
+	 * gone since falls back to the full search and its clear message.
+	 */
+	private final Map<String, Path> found = new ConcurrentHashMap<>();
 
 	StartPreconditions(OperatingSystem os) {
 		this.os = os;
@@ -63,6 +79,27 @@ final class StartPreconditions {
 			return;
 		}
 		String executable = command.get(0);
+		boolean cacheable = executable.indexOf('/') < 0 || executable.startsWith("/");
+		if (cacheable) {
+			Path known = this.found.get(executable);
+			if (known != null) {
+				if (Files.isExecutable(known)) {
+					return;
+				}
+				this.found.remove(executable);
+			}
+		}
+		Path path = find(command, executable, directory);
+		if (cacheable) {
+			if (this.found.size() >= MAX_CACHED) {
+				this.found.clear();
+			}
+			this.found.put(executable, path);
+		}
+	}
+
+	/** The full search; answers the executable file or throws naming what is wrong. */
+	private static Path find(List<String> command, String executable, Optional<Path> directory) {
 		if (executable.indexOf('/') >= 0) {
 			Path path = Path.of(executable);
 			if (!path.isAbsolute() && directory.isPresent()) {
@@ -74,13 +111,13 @@ final class StartPreconditions {
 				throw new ProcessStartException(command, "executable " + executable
 						+ (Files.exists(path) ? " is not an executable file" : " does not exist"), null);
 			}
-			return;
+			return path;
 		}
 		String pathVariable = Objects.requireNonNullElse(System.getenv("PATH"), "");
 		for (String dir : pathVariable.split(File.pathSeparator)) {
 			Path candidate = Path.of(dir.isEmpty() ? "." : dir, executable);
 			if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-				return;
+				return candidate;
 			}
 		}
 		throw new ProcessStartException(command,

@@ -1,5 +1,8 @@
 package dev.managedprocesses;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -90,6 +94,24 @@ class LifecycleTests {
 				.isGreaterThanOrEqualTo(0)
 				.isLessThan(events.indexOf("finished " + process.pid()));
 		}
+	}
+
+	@Test
+	void anExecutableGoneSinceItsLastStartFailsAsClearlyAsOneNeverThere(@TempDir Path dir) throws Exception {
+		assumeTrue(TestProcesses.linux(), "a shell script as executable needs a POSIX system");
+		this.factory = ManagedProcessFactory.create();
+		Path script = dir.resolve("script-" + this.marker);
+		Files.writeString(script, "#!/bin/sh\necho ran\n");
+		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		assertThat(this.factory.command(script.toString()).run().stdout()).isEqualTo("ran\n");
+		Files.delete(script);
+		assertThatExceptionOfType(ProcessStartException.class)
+			.isThrownBy(() -> this.factory.command(script.toString()).start())
+			.withMessageContaining("executable " + script + " does not exist");
+		// and once it is back, it is found again
+		Files.writeString(script, "#!/bin/sh\necho back\n");
+		Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwx------"));
+		assertThat(this.factory.command(script.toString()).run().stdout()).isEqualTo("back\n");
 	}
 
 	@Test

@@ -175,12 +175,16 @@ final class Scenarios {
 	}
 
 	/**
-	 * Starts and ends a small batch, so class loading, JIT and heap growth are not
-	 * charged to the measurement.
+	 * Starts and ends as many processes as the measurement will, so class loading, JIT,
+	 * heap growth and above all the JDK's process reaper pool are not charged to it: the
+	 * JDK waits for each running child on a reaper thread of its own, a cached pool every
+	 * library shares, whose threads live on idle for a minute. Warmed with 20 processes
+	 * only, the first library measured paid for creating 280 reaper threads (thread
+	 * stacks: about 100 KiB of RSS per process, per NMT) and those after it reused them.
 	 */
 	private void warmUp(Library library, String marker) throws Exception {
 		List<Library.Running> running = new ArrayList<>();
-		for (int i = 0; i < Math.min(20, this.size.concurrent()); i++) {
+		for (int i = 0; i < this.size.concurrent(); i++) {
 			running.add(library.start(List.of("sleep", marker)));
 		}
 		waitUntil(() -> TestProcesses.alive(marker).size() >= running.size(), 30_000);

@@ -8,7 +8,10 @@ import java.util.concurrent.TimeUnit;
  * pidfd, draining into the same sinks as the {@link IoLoop}: a synchronous run costs no
  * thread and no thread switch. It ends by the same rule: once the process exited, what is
  * in the pipes is read, the read ends are closed and the wait returns, even when a
- * grandchild still holds a pipe.
+ * grandchild still holds a pipe. It also ends as soon as every pipe reached end of file,
+ * without waiting to see the exit on the pidfd: nothing is left to read, and the caller
+ * waits for the exit status anyway, so waking once more for the pidfd (which turns
+ * readable a moment after the pipes hang up) would only cost a context switch.
  * <p>
  * Not thread safe: one thread waits. The waiter owns the descriptors given to it;
  * {@link #close()} releases whatever is still open (for a run abandoned midway).
@@ -29,6 +32,9 @@ public final class PollWaiter implements AutoCloseable {
 	private final PipeReader stderr;
 
 	private boolean exited;
+
+	/** How many times {@code poll()} was called, for tests: each call is a wake-up. */
+	private int polls;
 
 	private boolean done;
 
@@ -53,8 +59,9 @@ public final class PollWaiter implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the process exited and its output is read and closed, or the timeout
-	 * passed.
+	 * Waits until the output is read and closed (at end of file, or once the process
+	 * exited), or the timeout passed. It may return before the process exited: the caller
+	 * waits for the exit status.
 	 * @param timeout how long at most; negative waits without limit
 	 * @param unit the unit of the timeout
 	 * @return {@code true} when done, {@code false} when the timeout passed first (call
@@ -66,10 +73,12 @@ public final class PollWaiter implements AutoCloseable {
 		if (this.done) {
 			return true;
 		}
-		long deadline = (timeout < 0) ? Long.MAX_VALUE : System.nanoTime() + unit.toNanos(timeout);
+		long nanos = (timeout < 0) ? Long.MAX_VALUE : unit.toNanos(timeout);
+		// a wait of centuries is a wait without limit (and would overflow the deadline)
+		long deadline = (nanos >= Long.MAX_VALUE / 2) ? Long.MAX_VALUE : System.nanoTime() + nanos;
 		ReadBuffer buffer = ReadBuffer.borrow();
 		try {
-			while (!this.exited) {
+			while (!this.exited && !outputEnded()) {
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
@@ -78,12 +87,16 @@ public final class PollWaiter implements AutoCloseable {
 				count = slot(fds, count, (this.stdout != null && this.stdout.open()) ? this.stdout.fd : -1);
 				count = slot(fds, count, (this.stderr != null && this.stderr.open()) ? this.stderr.fd : -1);
 				count = slot(fds, count, this.pidfd);
-				long left = (deadline == Long.MAX_VALUE) ? Long.MAX_VALUE : deadline - System.nanoTime();
-				if (left <= 0) {
-					return false;
+				int millis = INTERRUPT_CHECK_MILLIS;
+				if (deadline != Long.MAX_VALUE) {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						return false;
+					}
+					// rounded up, so a wait shorter than a millisecond does not spin
+					millis = (int) Math.min(INTERRUPT_CHECK_MILLIS, TimeUnit.NANOSECONDS.toMillis(left + 999_999));
 				}
-				int millis = (int) Math.min(INTERRUPT_CHECK_MILLIS,
-						Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+				this.polls++;
 				int n = LinuxIo.poll(buffer.pollfdsAddress, count, millis);
 				if (n < 0) {
 					int errno = LinuxIo.errno();
@@ -144,6 +157,24 @@ public final class PollWaiter implements AutoCloseable {
 	public Throwable failure() {
 		Throwable failure = (this.stdout != null) ? this.stdout.failure() : null;
 		return (failure != null || this.stderr == null) ? failure : this.stderr.failure();
+	}
+
+	/**
+	 * How many times this waiter called {@code poll()}: a wait without limit wakes only
+	 * for events and for the interrupt check, never in a busy loop.
+	 * @return the count
+	 */
+	int polls() {
+		return this.polls;
+	}
+
+	/**
+	 * Whether every pipe reached end of file; {@code false} without pipes, where only the
+	 * exit ends the wait.
+	 */
+	private boolean outputEnded() {
+		return (this.stdout != null || this.stderr != null) && (this.stdout == null || !this.stdout.open())
+				&& (this.stderr == null || !this.stderr.open());
 	}
 
 	private static int slot(ByteBuffer fds, int count, int fd) {

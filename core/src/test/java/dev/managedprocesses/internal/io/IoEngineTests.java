@@ -69,6 +69,24 @@ class IoEngineTests {
 	}
 
 	@Test
+	void waiterWithoutLimitWakesForEventsNotInABusyLoop() throws Exception {
+		// a quiet child that lives a while: each poll() is a wake-up of the waiting
+		// thread
+		Child child = start("sleep 1", true);
+		long start = System.nanoTime();
+		int polls;
+		try (PollWaiter waiter = child.waiter(new Bytes(), new Bytes())) {
+			assertThat(waiter.await(-1, TimeUnit.NANOSECONDS)).isTrue();
+			polls = waiter.polls();
+		}
+		long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		// the interrupt check wakes every 100 ms; a busy loop would wake every
+		// millisecond or so
+		assertThat(polls).as("polls in %d ms", elapsedMillis).isLessThan(10 + (int) (elapsedMillis / 20));
+		assertThat(child.process.waitFor()).isZero();
+	}
+
+	@Test
 	void largeOutputIsByteExactThroughTheWaiter() throws Exception {
 		Digest out = new Digest();
 		Child child = start("seq 1 6000000", false);
