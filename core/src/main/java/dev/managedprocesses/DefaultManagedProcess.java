@@ -271,6 +271,10 @@ final class DefaultManagedProcess implements ManagedProcess {
 	 * long.
 	 */
 	private int exitCode() {
+		java.util.OptionalInt known = this.watch.exitCode();
+		if (known.isPresent()) {
+			return known.getAsInt();
+		}
 		boolean interrupted = false;
 		try {
 			while (true) {

@@ -37,6 +37,12 @@ final class EngineWatch implements ProcessWatch {
 	private final FailureRecorder failures;
 
 	/**
+	 * The exit code read from the pidfd by a synchronous run, or -1: set before
+	 * {@code done} runs, on the thread that runs it.
+	 */
+	private int exitCode = -1;
+
+	/**
 	 * Creates the watch, which owns the descriptors from now on.
 	 * @param pidfd from {@link CapturedPipes#pidfd}
 	 */
@@ -55,6 +61,11 @@ final class EngineWatch implements ProcessWatch {
 	@Override
 	public boolean readsOutput() {
 		return true;
+	}
+
+	@Override
+	public java.util.OptionalInt exitCode() {
+		return (this.exitCode >= 0) ? java.util.OptionalInt.of(this.exitCode) : java.util.OptionalInt.empty();
 	}
 
 	@Override
@@ -92,8 +103,11 @@ final class EngineWatch implements ProcessWatch {
 		if (waiter.failure() != null) {
 			this.failures.record(waiter.failure());
 		}
+		this.exitCode = waiter.exitCode();
 		try {
-			this.process.waitFor();
+			if (this.exitCode < 0) {
+				this.process.waitFor();
+			}
 			awaitLines(this.stdout);
 			awaitLines(this.stderr);
 		}

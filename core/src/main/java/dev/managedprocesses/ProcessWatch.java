@@ -30,4 +30,13 @@ interface ProcessWatch {
 	 */
 	boolean readsOutput();
 
+	/**
+	 * The exit code, when the watch learnt it without the JDK (read from a pidfd without
+	 * reaping: the JDK still collects the same status later).
+	 * @return the exit code, or empty: then the JDK's {@link Process#waitFor()} tells
+	 */
+	default java.util.OptionalInt exitCode() {
+		return java.util.OptionalInt.empty();
+	}
+
 }

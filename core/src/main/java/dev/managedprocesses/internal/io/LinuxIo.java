@@ -137,6 +137,32 @@ final class LinuxIo {
 
 	static native long syscall(long number, long arg1, long arg2);
 
+	static native int waitid(int idType, int id, long info, int options);
+
+	/** {@code waitid} id type: the id is a pidfd (Linux 5.4+). */
+	static final int P_PIDFD = 3;
+
+	static final int WNOHANG = 1;
+
+	static final int WEXITED = 4;
+
+	/** Leaves the child waitable: its exit status stays for the JDK to collect. */
+	static final int WNOWAIT = 0x01000000;
+
+	/**
+	 * {@code siginfo_t} size, and the offsets of {@code si_code}, {@code si_pid},
+	 * {@code si_status}.
+	 */
+	static final int SIGINFO_SIZE = 128;
+
+	static final int SI_CODE = 8;
+
+	static final int SI_PID = 16;
+
+	static final int SI_STATUS = 24;
+
+	static final int CLD_EXITED = 1;
+
 	/**
 	 * {@code pidfd_open(pid, 0)}.
 	 * @return the pidfd, or -1 with errno set (ESRCH: gone; ENOSYS: kernel older than

@@ -27,6 +27,8 @@ public final class PollWaiter implements AutoCloseable {
 
 	private final int pidfd;
 
+	private int exitCode = -1;
+
 	private final PipeReader stdout;
 
 	private final PipeReader stderr;
@@ -78,7 +80,11 @@ public final class PollWaiter implements AutoCloseable {
 		long deadline = (nanos >= Long.MAX_VALUE / 2) ? Long.MAX_VALUE : System.nanoTime() + nanos;
 		ReadBuffer buffer = ReadBuffer.borrow();
 		try {
-			while (!this.exited && !outputEnded()) {
+			// at end of file the process is still exiting: the wait goes on for the
+			// pidfd,
+			// which wakes this thread directly when the exit status is there (waiting for
+			// the JDK instead takes one more thread's wake-up)
+			while (!this.exited && !(outputEnded() && this.pidfd < 0)) {
 				if (Thread.interrupted()) {
 					throw new InterruptedException();
 				}
@@ -122,6 +128,9 @@ public final class PollWaiter implements AutoCloseable {
 			long afterExit = System.nanoTime() + IoLoop.AFTER_EXIT_NANOS;
 			drainAfterExit(this.stdout, buffer, afterExit);
 			drainAfterExit(this.stderr, buffer, afterExit);
+			if (this.pidfd >= 0) {
+				this.exitCode = ExitPeek.exitCode(this.pidfd, buffer.address);
+			}
 			close();
 			return true;
 		}
@@ -200,6 +209,16 @@ public final class PollWaiter implements AutoCloseable {
 				&& System.nanoTime() - deadline < 0) {
 			// what the process wrote before it exited is still coming out of the pipe
 		}
+	}
+
+	/**
+	 * The exit code read from the pidfd without reaping (as the JDK will report it), once
+	 * {@link #await} is done; {@code -1} when unknown (the process had exited before the
+	 * pidfd was opened, or the kernel cannot tell): then ask the JDK.
+	 * @return the exit code or {@code -1}
+	 */
+	public int exitCode() {
+		return this.exitCode;
 	}
 
 	/** Closes the read ends still open (ending their sinks) and the pidfd. */

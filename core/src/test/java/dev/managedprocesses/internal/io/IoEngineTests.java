@@ -69,6 +69,42 @@ class IoEngineTests {
 	}
 
 	@Test
+	void waiterReadsTheExitCodeWithoutReapingAsTheJdkReportsIt() throws Exception {
+		int peekedAtAll = 0;
+		for (int round = 0; round < 20; round++) {
+			for (String script : new String[] { "exit 0", "exit 7", "exit 255", "kill -TERM $$", "kill -KILL $$" }) {
+				Child child = start(script, true);
+				int peeked;
+				try (PollWaiter waiter = child.waiter(new Bytes(), new Bytes())) {
+					assertThat(waiter.await(-1, TimeUnit.SECONDS)).isTrue();
+					peeked = waiter.exitCode();
+				}
+				// the JDK still reaps its child and reports the same status: nothing was
+				// taken from it (a stolen status would read 0 here). When the JDK's
+				// thread
+				// reaped first, the waiter read nothing (-1) and the JDK tells.
+				int jdk = child.process.waitFor();
+				if (peeked != -1) {
+					peekedAtAll++;
+					assertThat(peeked).as(script).isEqualTo(jdk);
+				}
+				assertThat(jdk).as(script).isEqualTo(expectedExitCode(script));
+			}
+		}
+		assertThat(peekedAtAll).as("exit codes read from the pidfd before the JDK reaped").isPositive();
+	}
+
+	private static int expectedExitCode(String script) {
+		return switch (script) {
+			case "exit 0" -> 0;
+			case "exit 7" -> 7;
+			case "exit 255" -> 255;
+			case "kill -TERM $$" -> 143;
+			default -> 137;
+		};
+	}
+
+	@Test
 	void waiterWithoutLimitWakesForEventsNotInABusyLoop() throws Exception {
 		// a quiet child that lives a while: each poll() is a wake-up of the waiting
 		// thread
@@ -150,7 +186,12 @@ class IoEngineTests {
 			Child child = start("sleep " + this.marker + " & echo hi", true);
 			assertThat(child.register(loop, out, new Bytes()).get(30, TimeUnit.SECONDS)).isNull();
 			assertThat(out.text()).isEqualTo("hi\n");
-			assertThat(TestProcesses.alive(this.marker)).as("the grandchild still holds the pipe").isNotEmpty();
+			// the grandchild (forked before the echo, perhaps not yet exec'd into sleep)
+			// still holds the pipe: completion did not wait for it
+			await().atMost(30, TimeUnit.SECONDS)
+				.untilAsserted(
+						() -> assertThat(TestProcesses.alive(this.marker)).as("the grandchild still holds the pipe")
+							.isNotEmpty());
 		}
 		Bytes out = new Bytes();
 		try (PollWaiter waiter = start("sleep " + this.marker + " & echo hi", false).waiter(out, null)) {
