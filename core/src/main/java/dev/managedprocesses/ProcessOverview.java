@@ -26,7 +26,9 @@ import dev.managedprocesses.reaper.ReaperStatus;
  * descendants, the JVM's other live children, its zombie children with their age, the
  * reaper's status and what the platform can see. Immutable;
  * {@link #take(ManagedProcessFactory, OrphanReaper)} reads the process table once (one
- * pass over {@code /proc} on Linux), however many trees there are.
+ * pass over {@code /proc} on Linux), however many trees there are, without command lines;
+ * it reads the command line only of what it describes (descendants and other children; a
+ * managed root is described with the command it was started with).
  * <p>
  * The actuator endpoint, the health indicator and the metrics all describe this one
  * snapshot. Health checks and gauges, which need no descendants, use
@@ -153,7 +155,10 @@ public final class ProcessOverview {
 		// the table first, then the registry: a process started in between is listed
 		// without a root snapshot
 		// rather than as an unmanaged child
-		ProcessTable table = withDescendants ? ProcessTable.read(os) : null;
+		// without command lines: reading one waits on the process's memory map and costs
+		// a
+		// file per process; only what is described gets its command line below
+		ProcessTable table = withDescendants ? ProcessTable.readWithoutCommandLines(os) : null;
 		List<ProcessInfo> children = (table != null) ? table.children(self)
 				: os.children(self).stream().flatMap((child) -> os.process(child).stream()).toList();
 		Instant takenAt = Instant.now();
@@ -173,7 +178,7 @@ public final class ProcessOverview {
 				zombies.add(new Zombie(ProcessSnapshot.of(child, os), since));
 			}
 			else if (!managedPids.contains(child.pid())) {
-				others.add(ProcessSnapshot.of(child, os));
+				others.add(ProcessSnapshot.of(withCommandLine(child, os, table), os));
 			}
 		}
 		long readAt = System.nanoTime();
@@ -186,8 +191,11 @@ public final class ProcessOverview {
 			ProcessInfo rootInfo = childByPid.get(process.pid());
 			// the light overview (health, gauges) skips resources: they cost a descriptor
 			// listing per process
+			// a managed root is described with the command it was started with: no
+			// command line to read
 			Optional<ProcessSnapshot> root = Optional.ofNullable(rootInfo)
-				.map((info) -> ProcessSnapshot.of(info, os,
+				.map((info) -> ProcessSnapshot.of(
+						(table != null && !info.isZombie()) ? withCommand(info, process.command()) : info, os,
 						withDescendants ? usage(info, os, baseline, samples) : null));
 			if (rootInfo != null && rootInfo.isAlive()) {
 				process.resourceSamples.record(rootInfo.usage().cpuNanos(), os.peakResidentBytes(rootInfo.pid()));
@@ -195,7 +203,8 @@ public final class ProcessOverview {
 			List<ProcessSnapshot> descendants = (table == null) ? List.of()
 					: members.getOrDefault(process.tree(), List.of())
 						.stream()
-						.map((info) -> ProcessSnapshot.of(info, os, usage(info, os, baseline, samples)))
+						.map((info) -> ProcessSnapshot.of(withCommandLine(info, os, table), os,
+								usage(info, os, baseline, samples)))
 						.toList();
 			managed.add(new ManagedTree(process, root, descendants));
 		}
@@ -204,6 +213,25 @@ public final class ProcessOverview {
 		zombies.sort(Comparator.comparingLong((zombie) -> zombie.process().pid()));
 		return new ProcessOverview(takenAt, os, withDescendants, managed, others, zombies,
 				(reaper != null) ? reaper.status() : null, samples, baseline);
+	}
+
+	/**
+	 * A process of the table (listed without command lines) with its command line, read
+	 * now; a zombie, or a process whose command line is gone, keeps the kernel's short
+	 * name.
+	 */
+	private static ProcessInfo withCommandLine(ProcessInfo info, OperatingSystem os, ProcessTable table) {
+		if (table == null || info.isZombie()) {
+			return info;
+		}
+		return os.commandLine(info.pid())
+			.filter((command) -> !command.isEmpty())
+			.map((command) -> withCommand(info, command))
+			.orElse(info);
+	}
+
+	private static ProcessInfo withCommand(ProcessInfo info, List<String> command) {
+		return new ProcessInfo(info.pid(), info.parentPid(), info.state(), info.startTime(), command, info.usage());
 	}
 
 	/**
@@ -358,7 +386,8 @@ public final class ProcessOverview {
 		}
 
 		/**
-		 * The managed process as the process table showed it.
+		 * The managed process as the process table showed it (with the command it was
+		 * started with).
 		 * @return its snapshot, or empty when the table missed it (started after the
 		 * table was read, or not visible on this platform)
 		 */

@@ -48,6 +48,8 @@ class ProcessOverviewTests {
 			assertThat(root.pid()).isEqualTo(process.pid());
 			assertThat(root.parentPid()).isEqualTo(ProcessHandle.current().pid());
 			assertThat(root.isAlive()).isTrue();
+			// described with the command it was started with, not read again from /proc
+			assertThat(root.command()).isEqualTo(process.command());
 		});
 		ProcessSnapshot sleep = tree.descendants().get(0);
 		assertThat(sleep.command()).containsExactly("sleep", this.marker);

@@ -83,6 +83,11 @@ public final class LinuxOperatingSystem implements OperatingSystem {
 	}
 
 	@Override
+	public Optional<List<String>> commandLine(long pid) {
+		return this.procFs.commandLine(pid);
+	}
+
+	@Override
 	public Optional<Instant> startInstant(ProcessInfo process) {
 		long boot = bootTime();
 		if (boot < 0 || process.startTime() < 0) {

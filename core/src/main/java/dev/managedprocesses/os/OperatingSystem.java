@@ -88,6 +88,18 @@ public interface OperatingSystem {
 	}
 
 	/**
+	 * The command line of a process alone, for a caller that already holds the rest of
+	 * its {@link ProcessInfo} (from a listing without command lines) and describes only
+	 * some of the processes listed.
+	 * @param pid the pid
+	 * @return the arguments, or empty when the process is gone, is a zombie or a kernel
+	 * thread, or its command line is not visible
+	 */
+	default Optional<List<String>> commandLine(long pid) {
+		return process(pid).map(ProcessInfo::command);
+	}
+
+	/**
 	 * When a process started, from the start time token of its {@link ProcessInfo}, for
 	 * describing it (the token, not this instant, identifies a process).
 	 * @param process the process as this operating system listed it
