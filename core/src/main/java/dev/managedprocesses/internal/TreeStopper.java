@@ -498,7 +498,8 @@ public final class TreeStopper {
 			if (!this.killing && this.graceStarted && now - this.graceDeadline >= 0) {
 				startKilling(now);
 			}
-			List<PinnedProcess> alive = pin(walk(this.tree, table, marked, true));
+			List<ProcessInfo> members = walk(this.tree, table, marked, true);
+			List<PinnedProcess> alive = pin(members);
 			if (alive.isEmpty()) {
 				return true;
 			}
@@ -517,8 +518,39 @@ public final class TreeStopper {
 				}
 				return false;
 			}
+			spareCleanup(members, alive);
 			signalNew(alive);
 			return false;
+		}
+
+		/**
+		 * A member first seen as the child of a member that already had the stop signal
+		 * was started during the grace period, by a handler doing its cleanup (a
+		 * {@code trap} writing a file, a server flushing): it gets no stop signal of its
+		 * own, which would cut that cleanup short, only {@code SIGKILL} with every member
+		 * once the grace is over (as systemd treats a unit's stragglers). Members found
+		 * by their marker, whose parent is outside the tree, still get the signal.
+		 */
+		private void spareCleanup(List<ProcessInfo> members, List<PinnedProcess> alive) {
+			if (this.termed.isEmpty()) {
+				return;
+			}
+			Set<Long> signalledPids = new HashSet<>();
+			Map<ProcessId, Long> parents = new HashMap<>();
+			for (ProcessInfo member : members) {
+				parents.put(member.id(), member.parentPid());
+				if (this.termed.contains(member.id())) {
+					signalledPids.add(member.pid());
+				}
+			}
+			for (PinnedProcess pin : alive) {
+				Long parent = parents.get(pin.id());
+				if (!this.termed.contains(pin.id()) && parent != null && signalledPids.contains(parent)) {
+					// counted as signalled: never sent the stop signal, killed with the
+					// rest
+					this.termed.add(pin.id());
+				}
+			}
 		}
 
 		/**

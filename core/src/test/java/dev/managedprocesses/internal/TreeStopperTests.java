@@ -165,6 +165,30 @@ class TreeStopperTests {
 		assertThat(this.os.unclosedPins()).isZero();
 	}
 
+	@Test
+	void aChildThatASignalledMemberStartsDuringTheGraceGetsNoStopSignalOfItsOwn() throws Exception {
+		Path done = Files.createTempFile("tree-stopper-cleanup", ".txt");
+		try {
+			// the trap's cleanup is a child started after the stop signal: a SIGTERM of
+			// its
+			// own would cut it short
+			Process root = start("sh", "-c", "trap 'sh -c \"sleep 0.5; echo cleaned > " + done
+					+ "\"; exit 0' TERM; while :; do sleep 0.1; done");
+			await().atMost(10, TimeUnit.SECONDS).until(() -> !this.os.children(root.pid()).isEmpty());
+			TreeStopper stopper = new TreeStopper(this.os, this.scheduler, "TREE_STOPPER_TEST_MARKER");
+			TreeStopper.Tree tree = new TreeStopper.Tree(this.os.process(root.pid()).orElseThrow().id(),
+					(marker) -> false);
+			stopper.stop(List.of(tree), Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS);
+			assertThat(Files.readString(done)).isEqualTo("cleaned\n");
+			assertThat(tree.killed()).isFalse();
+			assertThat(root.waitFor(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(root.exitValue()).isZero();
+		}
+		finally {
+			Files.deleteIfExists(done);
+		}
+	}
+
 	private Process start(String... command) throws Exception {
 		Process process = new ProcessBuilder(command).start();
 		this.started.add(process);
