@@ -198,6 +198,9 @@ class IoEngineTests {
 			assertThat(waiter.await(30, TimeUnit.SECONDS)).isTrue();
 		}
 		assertThat(out.text()).isEqualTo("hi\n");
+		// the grandchild may not have exec'd into sleep yet: wait until the clean-up can
+		// find it by its marker
+		await().atMost(30, TimeUnit.SECONDS).until(() -> TestProcesses.alive(this.marker).size() >= 2);
 	}
 
 	@Test
