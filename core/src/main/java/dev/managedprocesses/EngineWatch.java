@@ -14,9 +14,10 @@ import dev.managedprocesses.internal.io.PollWaiter;
  * {@link CapturedPipes}) and its pidfd are waited on by the factory's one {@link IoLoop}
  * in the background, or by a {@link PollWaiter} in the calling thread for {@code run()}
  * (no thread, no thread switch). An interrupted {@code run()} hands the waiter's
- * descriptors to the loop. The exit code still comes from the JDK, so completion also
- * waits for the JDK to have reaped the child, which it does a moment after the pidfd said
- * it exited.
+ * descriptors to the loop. A synchronous run reads the exit code from the pidfd without
+ * reaping (the JDK still collects the same status); in the background, and when the JDK
+ * reaped first, the exit code comes from the JDK, so completion waits for the JDK to have
+ * reaped the child, which it does a moment after the pidfd said it exited.
  */
 final class EngineWatch implements ProcessWatch {
 

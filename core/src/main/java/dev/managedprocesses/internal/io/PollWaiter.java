@@ -8,10 +8,10 @@ import java.util.concurrent.TimeUnit;
  * pidfd, draining into the same sinks as the {@link IoLoop}: a synchronous run costs no
  * thread and no thread switch. It ends by the same rule: once the process exited, what is
  * in the pipes is read, the read ends are closed and the wait returns, even when a
- * grandchild still holds a pipe. It also ends as soon as every pipe reached end of file,
- * without waiting to see the exit on the pidfd: nothing is left to read, and the caller
- * waits for the exit status anyway, so waking once more for the pidfd (which turns
- * readable a moment after the pipes hang up) would only cost a context switch.
+ * grandchild still holds a pipe. After every pipe reached end of file it goes on waiting
+ * for the pidfd alone (readable a moment after the pipes hang up), then reads the exit
+ * status without reaping ({@link #exitCode()}): the kernel wakes the caller once, instead
+ * of the caller waiting for the JDK's reaper thread to wake, reap and notify.
  * <p>
  * Not thread safe: one thread waits. The waiter owns the descriptors given to it;
  * {@link #close()} releases whatever is still open (for a run abandoned midway).
