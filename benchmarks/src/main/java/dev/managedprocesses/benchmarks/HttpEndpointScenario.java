@@ -1,6 +1,7 @@
 package dev.managedprocesses.benchmarks;
 
 import dev.managedprocesses.TestProcesses;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +41,7 @@ final class HttpEndpointScenario {
 		int trees = size.endpointProcesses();
 		int clients = size.httpClients();
 		int perClient = size.httpRequestsPerClient();
+		Duration warmUp = size.httpWarmUp();
 		Table table = new Table(
 				"12. Actuator over HTTP: " + clients + " concurrent clients, " + trees + " live trees and " + trees
 						+ " finished processes (ms per request)",
@@ -63,23 +65,30 @@ final class HttpEndpointScenario {
 				factory.command("sh", "-c", "sleep " + marker + " & wait").discardOutput().start();
 			}
 			Scenarios.waitUntil(() -> TestProcesses.alive(marker).size() >= 2 * trees, 120_000);
-			String base = "http://localhost:" + context.getEnvironment().getProperty("local.server.port");
-			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-			Load processesLoad = load(client, base + "/actuator/processes", clients, perClient, trees);
-			Stats processes = processesLoad.stats();
-			table.row("/actuator/processes", processes.count(), processesLoad.perSecond(), processes.median(),
-					processes.p99(), processes.max());
-			Load healthLoad = load(client, base + "/actuator/health", clients, perClient, -1);
-			Stats health = healthLoad.stats();
-			table.row("/actuator/health", health.count(), healthLoad.perSecond(), health.median(), health.p99(),
-					health.max());
-			Load floorLoad = load(client, base + "/actuator/health/without-starter", clients, perClient, -1);
-			Stats floor = floorLoad.stats();
-			table.row("/actuator/health, starter's indicators off", floor.count(), floorLoad.perSecond(),
-					floor.median(), floor.p99(), floor.max());
-			table.goal("/actuator/processes p99 under 100 ms (" + Table.format(processes.p99()) + " ms)",
-					processes.p99() < 100);
-			table.goal("/actuator/health p99 under 10 ms (" + Table.format(health.p99()) + " ms)", health.p99() < 10);
+			int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+			Connector plain = plain(port);
+			Load processes = load(plain, "/actuator/processes", clients, perClient, warmUp, true);
+			row(table, "/actuator/processes", processes);
+			Load health = load(plain, "/actuator/health", clients, perClient, warmUp, false);
+			row(table, "/actuator/health", health);
+			row(table, "/actuator/health, starter's indicators off",
+					load(plain, "/actuator/health/without-starter", clients, perClient, warmUp, false));
+			// as orchestrators poll: each client every 50 ms (1 in 50 ms is already far
+			// more often than a probe), timed from its tick
+			Duration pace = Duration.ofMillis(50);
+			row(table, "/actuator/health, each client every 50 ms",
+					load(plain, "/actuator/health", clients, perClient, Duration.ZERO, pace, false));
+			row(table, "/actuator/health, starter's indicators off, each client every 50 ms",
+					load(plain, "/actuator/health/without-starter", clients, perClient, Duration.ZERO, pace, false));
+			Connector jdk = jdk(port);
+			row(table, "/actuator/processes, JDK HttpClient",
+					load(jdk, "/actuator/processes", clients, perClient, warmUp, true));
+			row(table, "/actuator/health, JDK HttpClient",
+					load(jdk, "/actuator/health", clients, perClient, warmUp, false));
+			table.goal("/actuator/processes p99 under 100 ms (" + Table.format(processes.stats().p99()) + " ms)",
+					processes.stats().p99() < 100);
+			table.goal("/actuator/health p99 under 10 ms (" + Table.format(health.stats().p99()) + " ms)",
+					health.stats().p99() < 10);
 		}
 		finally {
 			TestProcesses.killAll(marker);
@@ -87,60 +96,177 @@ final class HttpEndpointScenario {
 		return table;
 	}
 
+	private static void row(Table table, String endpoint, Load load) {
+		Stats stats = load.stats();
+		table.row(endpoint, stats.count(), load.perSecond(), stats.median(), stats.p99(), stats.max());
+	}
+
 	/** Latencies and the requests per second the clients got through together. */
 	private record Load(Stats stats, double perSecond) {
 
 	}
 
-	/**
-	 * Each client sends {@code perClient} requests, one after another, after two warm-up
-	 * requests; every response must be 200 (and, for the processes document, list the
-	 * live trees).
-	 */
-	private static Load load(HttpClient client, String url, int clients, int perClient, int expectedLive)
-			throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build();
-		for (int i = 0; i < 2; i++) {
-			check(client.send(request, HttpResponse.BodyHandlers.ofString()), expectedLive);
-		}
-		List<Double> millis = Collections.synchronizedList(new ArrayList<>());
-		ExecutorService pool = Executors.newFixedThreadPool(clients);
-		CountDownLatch go = new CountDownLatch(1);
-		try {
-			List<Future<?>> done = new ArrayList<>();
-			for (int c = 0; c < clients; c++) {
-				done.add(pool.submit(() -> {
-					go.await();
-					for (int i = 0; i < perClient; i++) {
-						long start = System.nanoTime();
-						HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-						millis.add(Scenarios.millis(start));
-						check(response, expectedLive);
+	/** One client's way to send the request and get status and body. */
+	private interface Connection extends AutoCloseable {
+
+		PlainHttpConnection.Response get() throws Exception;
+
+	}
+
+	/** How each client connects: a plain keep-alive connection or the JDK's client. */
+	private interface Connector {
+
+		Connection open(String path) throws Exception;
+
+	}
+
+	private static Connector plain(int port) {
+		return (path) -> {
+			PlainHttpConnection connection = new PlainHttpConnection(port, path);
+			return new Connection() {
+
+				@Override
+				public PlainHttpConnection.Response get() throws Exception {
+					return connection.get();
+				}
+
+				@Override
+				public void close() throws Exception {
+					connection.close();
+				}
+
+			};
+		};
+	}
+
+	private static Connector jdk(int port) {
+		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+		return (path) -> {
+			HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+				.timeout(Duration.ofSeconds(60))
+				.GET()
+				.build();
+			byte[] buffer = new byte[16 * 1024];
+			return new Connection() {
+
+				@Override
+				public PlainHttpConnection.Response get() throws Exception {
+					HttpResponse<InputStream> response = client.send(request,
+							HttpResponse.BodyHandlers.ofInputStream());
+					PlainHttpConnection.Body body = new PlainHttpConnection.Body();
+					try (InputStream in = response.body()) {
+						for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+							body.add(buffer, read);
+						}
 					}
-					return null;
-				}));
+					return body.response(response.statusCode());
+				}
+
+				@Override
+				public void close() {
+				}
+
+			};
+		};
+	}
+
+	/**
+	 * Each client opens its connection and sends rounds of {@code perClient} requests,
+	 * one after another: rounds that warm up for {@code warmUp} (at least one), not
+	 * measured, then the measured round. Every response must be 200 (and, for the
+	 * processes document, list the live trees).
+	 */
+	private static Load load(Connector connector, String path, int clients, int perClient, Duration warmUp,
+			boolean expectLive) throws Exception {
+		return load(connector, path, clients, perClient, warmUp, Duration.ZERO, expectLive);
+	}
+
+	private static Load load(Connector connector, String path, int clients, int perClient, Duration warmUp,
+			Duration pace, boolean expectLive) throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(clients);
+		List<Connection> connections = new ArrayList<>();
+		try {
+			for (int c = 0; c < clients; c++) {
+				connections.add(connector.open(path));
 			}
-			long start = System.nanoTime();
-			go.countDown();
-			for (Future<?> each : done) {
-				each.get(10, TimeUnit.MINUTES);
+			// warm-up: the same load, not measured, for a while and at least once, so
+			// that
+			// the JIT has compiled the request path on both sides (the C2 compiler wants
+			// thousands of calls of a method) before a latency counts
+			long warmUpEnd = System.nanoTime() + warmUp.toNanos();
+			while (System.nanoTime() - warmUpEnd < 0) {
+				round(pool, connections, perClient, Duration.ZERO, expectLive);
 			}
-			double seconds = (System.nanoTime() - start) / 1e9;
-			return new Load(Stats.of(millis), clients * perClient / seconds);
+			return round(pool, connections, perClient, pace, expectLive);
 		}
 		finally {
 			pool.shutdownNow();
+			for (Connection connection : connections) {
+				connection.close();
+			}
 		}
 	}
 
-	private static void check(HttpResponse<String> response, int expectedLive) {
-		if (response.statusCode() != 200) {
-			throw new IllegalStateException(
-					response.uri() + " answered " + response.statusCode() + ": " + response.body());
+	private static Load round(ExecutorService pool, List<Connection> connections, int perClient, Duration pace,
+			boolean expectLive) throws Exception {
+		List<Double> millis = Collections.synchronizedList(new ArrayList<>());
+		CountDownLatch go = new CountDownLatch(1);
+		List<Future<?>> done = new ArrayList<>();
+		for (int c = 0; c < connections.size(); c++) {
+			Connection connection = connections.get(c);
+			// paced clients spread over the interval, as independent pollers are
+			long offset = pace.toNanos() * c / connections.size();
+			done.add(pool.submit(() -> {
+				go.await();
+				long first = System.nanoTime() + offset;
+				for (int i = 0; i < perClient; i++) {
+					// paced: each request at its own tick of a fixed rate, and timed from
+					// that tick, so a slow answer delays the next one's clock too
+					long start = first + i * pace.toNanos();
+					long early = start - System.nanoTime();
+					if (early > 0) {
+						TimeUnit.NANOSECONDS.sleep(early);
+					}
+					else if (pace.isZero()) {
+						start = System.nanoTime();
+					}
+					PlainHttpConnection.Response response = connection.get();
+					millis.add(Scenarios.millis(start));
+					check(response, expectLive);
+				}
+				return null;
+			}));
 		}
-		if (expectedLive > 0 && !response.body().contains("\"live\"")) {
-			throw new IllegalStateException(response.uri() + " has no live list: " + response.body().substring(0, 200));
+		long start = System.nanoTime();
+		go.countDown();
+		for (Future<?> each : done) {
+			each.get(10, TimeUnit.MINUTES);
 		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		return new Load(Stats.of(millis), connections.size() * perClient / seconds);
+	}
+
+	private static void check(PlainHttpConnection.Response response, boolean expectLive) {
+		if (response.status() != 200) {
+			throw new IllegalStateException("answered " + response.status() + ": " + response.text());
+		}
+		if (expectLive && indexOf(response.head(), LIVE) < 0) {
+			throw new IllegalStateException("no live list: " + response.text().substring(0, 200));
+		}
+	}
+
+	private static final byte[] LIVE = "\"live\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+	private static int indexOf(byte[] body, byte[] part) {
+		outer: for (int i = 0; i + part.length <= body.length; i++) {
+			for (int j = 0; j < part.length; j++) {
+				if (body[i + j] != part[j]) {
+					continue outer;
+				}
+			}
+			return i;
+		}
+		return -1;
 	}
 
 	/** The app: auto-configuration only (web MVC, actuator, the starter). */

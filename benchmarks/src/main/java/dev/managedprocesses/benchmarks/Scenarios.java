@@ -44,16 +44,16 @@ final class Scenarios {
 	/** How much work each scenario does. */
 	record Size(int rounds, Duration slice, int concurrent, int trees, int timeoutRepeats, int steadyOrphans,
 			int burstOrphans, int shutdownTrees, int endpointProcesses, int endpointCalls, int soakRuns,
-			Duration hungAfter, int httpClients, int httpRequestsPerClient, int bindingCalls) {
+			Duration hungAfter, int httpClients, int httpRequestsPerClient, Duration httpWarmUp, int bindingCalls) {
 
 		static Size smoke() {
 			return new Size(1, Duration.ofMillis(200), 5, 3, 1, 3, 10, 10, 10, 3, 100, Duration.ofSeconds(3), 3, 2,
-					10_000);
+					Duration.ZERO, 10_000);
 		}
 
 		static Size full() {
 			return new Size(5, Duration.ofSeconds(2), 300, 50, 3, 50, 1000, 1000, 1000, 30, 100_000,
-					Duration.ofSeconds(5), 20, 25, 500_000);
+					Duration.ofSeconds(5), 20, 100, Duration.ofSeconds(8), 500_000);
 		}
 
 	}

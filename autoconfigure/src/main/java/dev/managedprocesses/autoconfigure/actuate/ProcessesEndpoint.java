@@ -29,7 +29,6 @@ import dev.managedprocesses.reaper.ReaperStatus;
 import dev.managedprocesses.service.ManagedServices;
 
 import org.springframework.boot.actuate.endpoint.Access;
-import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -81,7 +80,7 @@ public class ProcessesEndpoint {
 
 	private final SharedOverview<Described> shared;
 
-	private final Function<ProcessesDescriptor, String> json;
+	private final Function<ProcessesDescriptor, byte[]> json;
 
 	/**
 	 * Creates the endpoint.
@@ -115,12 +114,12 @@ public class ProcessesEndpoint {
 	 * @param sanitizingFunctions functions applied to each argument when values are shown
 	 * @param showValues when to show argument values
 	 * @param services the supervised services, or {@code null} when there are none
-	 * @param json writes a descriptor as the web layer would, or {@code null} to leave
-	 * serializing to the web layer, per request
+	 * @param json writes a descriptor as the web layer would, as UTF-8 JSON, or
+	 * {@code null} to leave serializing to the web layer, per request
 	 */
 	ProcessesEndpoint(ManagedProcessFactory factory, OrphanReaper reaper,
 			Iterable<SanitizingFunction> sanitizingFunctions, Show showValues, ManagedServices services,
-			Function<ProcessesDescriptor, String> json) {
+			Function<ProcessesDescriptor, byte[]> json) {
 		this.json = json;
 		this.factory = factory;
 		this.reaper = reaper;
@@ -173,12 +172,14 @@ public class ProcessesEndpoint {
 	}
 
 	/**
-	 * The whole tree for the web: the shared descriptor's JSON, serialized once per
-	 * overview, or the descriptor itself when there is no JSON writer.
+	 * The whole tree for the web: the shared descriptor's JSON as UTF-8 bytes, serialized
+	 * once per overview and written as they are (every web stack writes a {@code byte[]}
+	 * body verbatim, with its length, for any media type), or the descriptor itself when
+	 * there is no JSON writer.
 	 * @param showUnsanitized whether values are shown
-	 * @return the response body
+	 * @return the response body: a {@code byte[]} or a {@link ProcessesDescriptor}
 	 */
-	OperationResponseBody describeForWeb(boolean showUnsanitized) {
+	Object describeForWeb(boolean showUnsanitized) {
 		Described described = this.shared.get();
 		return (this.json != null) ? described.json(showUnsanitized) : described.describe(showUnsanitized);
 	}
@@ -329,9 +330,9 @@ public class ProcessesEndpoint {
 
 		private volatile ProcessesDescriptor masked;
 
-		private volatile RawJson shownJson;
+		private volatile byte[] shownJson;
 
-		private volatile RawJson maskedJson;
+		private volatile byte[] maskedJson;
 
 		Described(ProcessOverview overview, Described previous) {
 			this.overview = overview;
@@ -367,15 +368,15 @@ public class ProcessesEndpoint {
 			return this.masked;
 		}
 
-		synchronized RawJson json(boolean showUnsanitized) {
+		synchronized byte[] json(boolean showUnsanitized) {
 			if (showUnsanitized) {
 				if (this.shownJson == null) {
-					this.shownJson = new RawJson(ProcessesEndpoint.this.json.apply(describe(true)));
+					this.shownJson = ProcessesEndpoint.this.json.apply(describe(true));
 				}
 				return this.shownJson;
 			}
 			if (this.maskedJson == null) {
-				this.maskedJson = new RawJson(ProcessesEndpoint.this.json.apply(describe(false)));
+				this.maskedJson = ProcessesEndpoint.this.json.apply(describe(false));
 			}
 			return this.maskedJson;
 		}

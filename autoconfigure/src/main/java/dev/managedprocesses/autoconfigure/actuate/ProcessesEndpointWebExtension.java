@@ -5,7 +5,6 @@ import java.util.Set;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.Detail;
 import dev.managedprocesses.autoconfigure.actuate.ProcessesDescriptor.StopResponse;
 
-import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -42,14 +41,15 @@ public class ProcessesEndpointWebExtension {
 	}
 
 	/**
-	 * The whole tree: the {@link ProcessesDescriptor} as JSON serialized once for all
-	 * callers of the same overview (or the descriptor itself, when the endpoint has no
-	 * JSON writer).
+	 * The whole tree: the {@link ProcessesDescriptor} as UTF-8 JSON bytes serialized once
+	 * for all callers of the same overview and written as they are, with their length (or
+	 * the descriptor itself, when the endpoint has no JSON writer).
 	 * @param securityContext the caller
-	 * @return the response body
+	 * @return the response body: a {@code byte[]} of JSON or a
+	 * {@link ProcessesDescriptor}
 	 */
 	@ReadOperation
-	public OperationResponseBody processes(SecurityContext securityContext) {
+	public Object processes(SecurityContext securityContext) {
 		return this.delegate.describeForWeb(this.showValues.isShown(securityContext, this.roles));
 	}
 

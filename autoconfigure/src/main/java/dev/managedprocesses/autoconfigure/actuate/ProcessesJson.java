@@ -10,11 +10,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Finds the JSON writer of the web layer for the {@code processes} endpoint, so that the
- * {@link RawJson} written ahead is the very document a request would have serialized
- * itself. Spring Boot writes an {@code OperationResponseBody} with the isolated actuator
- * mapper ({@link EndpointJsonMapper}) when there is one, else with the application's
- * {@link JsonMapper}; this picks the same, in the same order. Jackson 3 is optional: this
- * class is only loaded when it is on the classpath.
+ * document written ahead (UTF-8 bytes, written verbatim) is the very document a request
+ * would have serialized itself. Spring Boot writes an {@code OperationResponseBody} with
+ * the isolated actuator mapper ({@link EndpointJsonMapper}) when there is one, else with
+ * the application's {@link JsonMapper}; this picks the same, in the same order. Jackson 3
+ * is optional: this class is only loaded when it is on the classpath.
  */
 final class ProcessesJson {
 
@@ -29,7 +29,7 @@ final class ProcessesJson {
 	 * @return the writer, or {@code null} when there is no Jackson 3 mapper (then the web
 	 * layer serializes each response itself, as for any endpoint)
 	 */
-	static Function<ProcessesDescriptor, String> writer(BeanFactory beanFactory) {
+	static Function<ProcessesDescriptor, byte[]> writer(BeanFactory beanFactory) {
 		if (!ClassUtils.isPresent(JSON_MAPPER, ProcessesJson.class.getClassLoader())) {
 			return null;
 		}
@@ -42,11 +42,11 @@ final class ProcessesJson {
 	 */
 	private static final class Jackson {
 
-		static Function<ProcessesDescriptor, String> writer(BeanFactory beanFactory) {
+		static Function<ProcessesDescriptor, byte[]> writer(BeanFactory beanFactory) {
 			EndpointJsonMapper endpointMapper = beanFactory.getBeanProvider(EndpointJsonMapper.class).getIfUnique();
 			JsonMapper mapper = (endpointMapper != null) ? endpointMapper.get()
 					: beanFactory.getBeanProvider(JsonMapper.class).getIfUnique();
-			return (mapper != null) ? mapper::writeValueAsString : null;
+			return (mapper != null) ? mapper::writeValueAsBytes : null;
 		}
 
 	}

@@ -45,9 +45,14 @@ final class SharedOverview<T> {
 
 	private final BiFunction<ProcessOverview, T, T> mapper;
 
-	private Entry<T> current;
+	/**
+	 * Volatile so that the common case, a fresh overview of the same managed processes,
+	 * is answered without the lock: twenty request threads on two cores queued behind one
+	 * another on it, and a holder preempted mid-check stalled them all.
+	 */
+	private volatile Entry<T> current;
 
-	private boolean refreshing;
+	private volatile boolean refreshing;
 
 	/**
 	 * Creates the shared overview.
@@ -69,9 +74,21 @@ final class SharedOverview<T> {
 	 * The shared value: the current one when fresh enough, else a new one.
 	 * @return the value
 	 */
-	synchronized T get() {
+	T get() {
+		// read outside the lock: the fingerprint copies and sorts the live pids
 		long[] fingerprint = fingerprint();
 		ProcessResult newest = newestResult();
+		Entry<T> seen = this.current;
+		if (seen != null && seen.sameManaged(fingerprint, newest)) {
+			long age = System.nanoTime() - seen.takenAt;
+			if (age < this.maxAgeNanos || (this.refreshing && age < this.maxAgeNanos * HARD_LIMIT_FACTOR)) {
+				return seen.value;
+			}
+		}
+		return get(fingerprint, newest);
+	}
+
+	private synchronized T get(long[] fingerprint, ProcessResult newest) {
 		Entry<T> entry = this.current;
 		if (entry != null && entry.sameManaged(fingerprint, newest)) {
 			long age = System.nanoTime() - entry.takenAt;

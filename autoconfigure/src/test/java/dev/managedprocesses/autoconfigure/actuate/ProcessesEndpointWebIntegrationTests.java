@@ -127,10 +127,16 @@ class ProcessesEndpointWebIntegrationTests {
 	void answersTheActuatorMappersDocumentSharedByCallersAndListsAStartedProcessAtOnce() throws Exception {
 		ManagedProcess managed = this.factory.command("sleep", this.marker).name("fresh").start();
 		// no wait: a started managed process is in the very next answer
-		String body = get("/actuator/processes").body();
+		HttpResponse<String> response = get("/actuator/processes");
+		String body = response.body();
 		assertThat(JsonPath.<List<String>>read(body, "$.live[?(@.pid == " + managed.pid() + ")].name"))
 			.containsExactly("fresh");
-		assertThat(this.endpoint.describeForWeb(false)).as("serialized ahead").isInstanceOf(RawJson.class);
+		assertThat(this.endpoint.describeForWeb(false)).as("serialized ahead").isInstanceOf(byte[].class);
+		// written as they are: the actuator's media type, and a length instead of chunks
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("application/vnd.spring-boot.actuator.v3+json"));
+		assertThat(response.headers().firstValueAsLong("Content-Length"))
+			.hasValue(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
 		// callers of one overview get the same bytes, exactly what the actuator's mapper
 		// writes for the descriptor (retried: a background refresh may come between)
 		await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {

@@ -87,4 +87,37 @@ class SharedOverviewTests {
 		}
 	}
 
+	@Test
+	void aFreshOverviewIsAnsweredWithoutTheLockThatTakingOneHolds() throws Exception {
+		try (ManagedProcessFactory factory = ManagedProcessFactory.create()) {
+			SharedOverview<Integer> shared = new SharedOverview<>(factory, Duration.ofMinutes(10),
+					(previous) -> ProcessOverview.take(factory), (overview, previous) -> 1);
+			assertThat(shared.get()).isEqualTo(1);
+			CountDownLatch held = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			// a caller inside the lock (as one taking an overview is), held there
+			Thread holder = new Thread(() -> {
+				synchronized (shared) {
+					held.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			});
+			holder.start();
+			try {
+				assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+				CompletableFuture<Integer> caller = CompletableFuture.supplyAsync(shared::get);
+				assertThat(caller.get(30, TimeUnit.SECONDS)).as("not queued behind the lock's holder").isEqualTo(1);
+			}
+			finally {
+				release.countDown();
+				holder.join();
+			}
+		}
+	}
+
 }
