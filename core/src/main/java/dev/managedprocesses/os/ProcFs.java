@@ -78,51 +78,109 @@ final class ProcFs {
 	 * name, and the read costs one file instead of two.
 	 */
 	Optional<ProcessInfo> process(long pid, boolean withCommandLine) {
-		Optional<byte[]> stat = read(pid + "/stat");
-		if (stat.isEmpty()) {
+		byte[] stat = new byte[STAT_BUFFER];
+		int length = readStat(pid, stat);
+		if (length < 0) {
 			return Optional.empty();
 		}
-		return parse(pid, new String(stat.get(), StandardCharsets.UTF_8), withCommandLine);
+		return parse(pid, stat, length, withCommandLine);
+	}
+
+	/** Large enough for any {@code stat} line (52 numbers and a 16-byte name). */
+	private static final int STAT_BUFFER = 1024;
+
+	/**
+	 * Reads {@code /proc/PID/stat} with one {@code read}: the kernel writes the whole
+	 * line at once, so a read that leaves the buffer short has it all (loops of table
+	 * reads spent a second {@code read} per process only to see the end of the file).
+	 * @return the length read, or -1 when the process is gone
+	 */
+	private int readStat(long pid, byte[] buffer) {
+		try (FileInputStream in = new FileInputStream(this.root + "/" + pid + "/stat")) {
+			int length = 0;
+			int n;
+			while ((n = in.read(buffer, length, buffer.length - length)) > 0) {
+				length += n;
+				if (length < buffer.length) {
+					return length;
+				}
+			}
+			// a line that filled the buffer is not one the kernel writes
+			return (length < buffer.length) ? length : -1;
+		}
+		catch (IOException ex) {
+			return -1;
+		}
 	}
 
 	/**
-	 * Parses {@code /proc/PID/stat}. The command name (field 2) is in parentheses and may
+	 * Parses {@code /proc/PID/stat} in place, without a string per field: table reads
+	 * parse thousands of lines. The command name (field 2) is in parentheses and may
 	 * itself hold spaces and parentheses, so fields are counted from the last
 	 * {@code ')'}.
 	 */
-	private Optional<ProcessInfo> parse(long pid, String stat, boolean withCommandLine) {
-		int open = stat.indexOf('(');
-		int close = stat.lastIndexOf(')');
-		if (open < 0 || close < open || close + 2 >= stat.length()) {
+	Optional<ProcessInfo> parseStat(long pid, byte[] stat, int length) {
+		int open = -1;
+		for (int i = 0; i < length; i++) {
+			if (stat[i] == '(') {
+				open = i;
+				break;
+			}
+		}
+		int close = -1;
+		for (int i = length - 1; i > open; i--) {
+			if (stat[i] == ')') {
+				close = i;
+				break;
+			}
+		}
+		if (open < 0 || close < 0 || close + 2 >= length) {
 			return Optional.empty();
 		}
-		String comm = stat.substring(open + 1, close);
-		String[] fields = stat.substring(close + 2).split(" ");
-		// fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[19] field 22
-		// (starttime)
-		if (fields.length < 20) {
+		// fields[0] is field 3 (state), [1] field 4 (ppid), [11] and [12] fields 14 and
+		// 15 (utime, stime), [17] field 20 (num_threads), [19] field 22 (starttime),
+		// [21] field 24 (rss)
+		char state = (char) stat[close + 2];
+		long[] fields = new long[22];
+		int count = 0;
+		int start = close + 2;
+		for (int i = start; i <= length && count < fields.length; i++) {
+			if (i == length || stat[i] == ' ' || stat[i] == '\n') {
+				// the state (field 0) is a letter, not a number: read above
+				fields[count] = (count == 0) ? 0 : parseNumber(stat, start, i);
+				count++;
+				start = i + 1;
+			}
+		}
+		if (count < 20) {
 			return Optional.empty();
 		}
-		char state = fields[0].isEmpty() ? '?' : fields[0].charAt(0);
-		long ppid = parseNumber(fields[1]);
-		long startTime = parseNumber(fields[19]);
-		List<String> command = (state == 'Z' || !withCommandLine) ? List.of(comm)
-				: commandLine(pid).orElse(List.of(comm));
-		return Optional.of(new ProcessInfo(pid, ppid, state, startTime, command, usage(fields)));
+		String comm = new String(stat, open + 1, close - open - 1, StandardCharsets.UTF_8);
+		ProcessUsage usage = (count < fields.length) ? ProcessUsage.UNKNOWN : usage(fields);
+		return Optional.of(new ProcessInfo(pid, fields[1], state, fields[19], List.of(comm), usage));
+	}
+
+	private Optional<ProcessInfo> parse(long pid, byte[] stat, int length, boolean withCommandLine) {
+		Optional<ProcessInfo> parsed = parseStat(pid, stat, length);
+		if (parsed.isEmpty() || !withCommandLine || parsed.get().isZombie()) {
+			return parsed;
+		}
+		ProcessInfo info = parsed.get();
+		return commandLine(pid)
+			.map((command) -> new ProcessInfo(info.pid(), info.parentPid(), info.state(), info.startTime(), command,
+					info.usage()))
+			.or(() -> parsed);
 	}
 
 	/**
 	 * Resource use from the same {@code stat} line: fields 14 and 15 (utime, stime, in
 	 * clock ticks), 20 (num_threads) and 24 (rss, in pages).
 	 */
-	private ProcessUsage usage(String[] fields) {
-		if (fields.length < 22) {
-			return ProcessUsage.UNKNOWN;
-		}
-		long utime = parseNumber(fields[11]);
-		long stime = parseNumber(fields[12]);
-		long threads = parseNumber(fields[17]);
-		long rssPages = parseNumber(fields[21]);
+	private ProcessUsage usage(long[] fields) {
+		long utime = fields[11];
+		long stime = fields[12];
+		long threads = fields[17];
+		long rssPages = fields[21];
 		long cpuNanos = (utime >= 0 && stime >= 0) ? (utime + stime) * NANOS_PER_TICK : -1;
 		long pageSize = pageSize();
 		long rss = (rssPages >= 0 && pageSize > 0) ? rssPages * pageSize : -1;
@@ -273,6 +331,22 @@ final class ProcFs {
 	 * Parses a non-negative decimal number, answering -1 for anything else (no exception
 	 * on hot paths).
 	 */
+	/** A decimal number of at most 18 digits in {@code bytes[from, to)}, or -1. */
+	static long parseNumber(byte[] bytes, int from, int to) {
+		if (from >= to || to - from > 18) {
+			return -1;
+		}
+		long value = 0;
+		for (int i = from; i < to; i++) {
+			byte c = bytes[i];
+			if (c < '0' || c > '9') {
+				return -1;
+			}
+			value = value * 10 + (c - '0');
+		}
+		return value;
+	}
+
 	static long parseNumber(String text) {
 		if (text.isEmpty() || text.length() > 18) {
 			return -1;
