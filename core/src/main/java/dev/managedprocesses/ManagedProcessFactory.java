@@ -85,8 +85,14 @@ public final class ManagedProcessFactory implements AutoCloseable {
 	/** See {@link Builder#interceptor(ProcessInterceptor)}. */
 	private final ProcessInterceptors interceptors;
 
-	/** Created on first use by {@link #ioLoop()}, closed by {@link #close()}. */
+	/**
+	 * Created on first use by {@link #ioLoop()}, closed by {@link #close()} and kept, so
+	 * that a late caller gets the closed loop instead of starting another.
+	 */
 	private volatile IoLoop ioLoop;
+
+	/** Set by {@link #close()}: a loop created after it is created closed. */
+	private boolean ioLoopClosed;
 
 	private final String factoryId;
 
@@ -369,7 +375,7 @@ public final class ManagedProcessFactory implements AutoCloseable {
 		IoLoop loop;
 		synchronized (this) {
 			loop = this.ioLoop;
-			this.ioLoop = null;
+			this.ioLoopClosed = true;
 		}
 		if (loop != null) {
 			loop.close();
@@ -412,6 +418,12 @@ public final class ManagedProcessFactory implements AutoCloseable {
 					}
 					catch (IOException ex) {
 						throw new UncheckedIOException("Cannot start the I/O loop", ex);
+					}
+					if (this.ioLoopClosed) {
+						// asked for after close() (a run() interrupted then hands its
+						// pipes over): a closed loop, which closes what it is given and
+						// reports it, rather than a thread nobody would end
+						loop.close();
 					}
 					this.ioLoop = loop;
 				}

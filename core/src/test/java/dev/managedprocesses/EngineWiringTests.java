@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.managedprocesses.internal.io.IoLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,24 @@ class EngineWiringTests {
 		io.join(10_000);
 		assertThat(io.isAlive()).isFalse();
 		this.factory = null;
+	}
+
+	@Test
+	void aClosedFactoryStartsNoIoThreadForALateHandOff() throws Exception {
+		this.factory.command("echo", "warm").start().await();
+		this.factory.close();
+		// what a run() interrupted after close() asks for to hand its pipes over: the
+		// closed loop (which closes what it is given and reports it), not a new thread
+		IoLoop loop = this.factory.ioLoop();
+		loop.thread().join(TimeUnit.SECONDS.toMillis(30));
+		assertThat(loop.thread().isAlive()).isFalse();
+		assertThat(this.factory.ioLoop()).isSameAs(loop);
+		try (ManagedProcessFactory neverUsed = ManagedProcessFactory.create()) {
+			neverUsed.close();
+			IoLoop late = neverUsed.ioLoop();
+			late.thread().join(TimeUnit.SECONDS.toMillis(30));
+			assertThat(late.thread().isAlive()).as("created after close(), so created closed").isFalse();
+		}
 	}
 
 }
