@@ -189,10 +189,23 @@ final class ProcFs {
 
 	/**
 	 * The number of entries of {@code /proc/PID/fd}: the process's open descriptors.
-	 * Readable for processes of the same user only.
+	 * Since Linux 6.2 the directory's size is that number, so one {@code stat} tells it
+	 * (half the time of a listing, which the overview makes for every member); a size of
+	 * 0 (older kernels) falls back to listing it, readable for processes of the same user
+	 * only.
 	 */
 	int openFiles(long pid) {
-		String[] entries = new java.io.File(this.root + "/" + pid + "/fd").list();
+		String directory = this.root + "/" + pid + "/fd";
+		try {
+			long size = java.nio.file.Files.size(java.nio.file.Path.of(directory));
+			if (size > 0) {
+				return (int) Math.min(size, Integer.MAX_VALUE);
+			}
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+		String[] entries = new java.io.File(directory).list();
 		return (entries != null) ? entries.length : -1;
 	}
 

@@ -62,6 +62,25 @@ class ProcFsAndSignalTests {
 	}
 
 	@Test
+	void countsOpenDescriptorsExactly() throws Exception {
+		// the shell opens two more descriptors, then waits on its (open) stdin
+		Process child = new ProcessBuilder("sh", "-c", "exec 7</dev/null 8</dev/null; read line").start();
+		try {
+			// the three standard descriptors the JDK leaves (it closes every other one in
+			// the child), then five once the redirections ran
+			org.awaitility.Awaitility.await()
+				.atMost(10, TimeUnit.SECONDS)
+				.until(() -> this.os.openFiles(child.pid()).orElse(-1) == 5);
+			String[] listed = new java.io.File("/proc/" + child.pid() + "/fd").list();
+			assertThat(listed).as("the listing agrees").hasSize(5);
+		}
+		finally {
+			child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		assertThat(this.os.openFiles(Long.MAX_VALUE / 2)).as("no such process").isEmpty();
+	}
+
+	@Test
 	void signalWithWrongStartTimeIsNotDelivered() throws Exception {
 		Process child = new ProcessBuilder("sleep", "30.25").start();
 		try {
