@@ -173,9 +173,10 @@ public class ProcessesEndpoint {
 
 	/**
 	 * The whole tree for the web: the shared descriptor's JSON as UTF-8 bytes, serialized
-	 * once per overview and written as they are (every web stack writes a {@code byte[]}
-	 * body verbatim, with its length, for any media type), or the descriptor itself when
-	 * there is no JSON writer.
+	 * once per overview and written as they are (Spring MVC writes a {@code byte[]} body
+	 * verbatim, with its length, for any media type; WebFlux's and Jersey's byte-array
+	 * writers also take any media type), or the descriptor itself when there is no JSON
+	 * writer.
 	 * @param showUnsanitized whether values are shown
 	 * @return the response body: a {@code byte[]} or a {@link ProcessesDescriptor}
 	 */
