@@ -44,7 +44,8 @@ final class DescendantWatcher {
 	 * The walk runs over one read of the process table without command lines: asking each
 	 * process for its children instead read a file per thread (the JVM alone has one per
 	 * JDK reaper thread, so one per running child) and cost 140 ms of CPU a look with a
-	 * thousand trees, against a tenth of that for the table.
+	 * thousand trees, against about 45 ms for the table (with stat lines parsed in
+	 * place).
 	 */
 	void look() {
 		long self = this.os.currentPid();
